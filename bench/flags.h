@@ -1,0 +1,34 @@
+// Command-line flags in benchmark_model's style: --name=value, and a bare
+// --name for a boolean true. Unknown flags are an error, never ignored.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vkd::tools {
+
+class Flags {
+ public:
+  // Declares a flag with its default and a one-line help text.
+  void Define(const std::string& name, const std::string& default_value, const std::string& help);
+  Status Parse(int argc, char** argv);
+
+  std::string GetString(const std::string& name) const;
+  StatusOr<int> GetInt(const std::string& name) const;
+  StatusOr<bool> GetBool(const std::string& name) const;
+  bool WasSet(const std::string& name) const;
+  std::string Usage(const std::string& program) const;
+
+ private:
+  struct Flag {
+    std::string value, help;
+    bool set = false;
+  };
+  std::map<std::string, Flag> flags_;
+  std::vector<std::string> order_;
+};
+
+}  // namespace vkd::tools

@@ -1,0 +1,131 @@
+#include "bench/tflite_runner.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "tensorflow/lite/c/c_api.h"
+#include "tensorflow/lite/c/common.h"
+
+// XNNPACK's creation functions are exported by libtensorflowlite_c.so 2.9 but
+// its header is not shipped in the npm package; these declarations match
+// tensorflow/lite/delegates/xnnpack/xnnpack_delegate.h of 2.9.
+extern "C" {
+typedef struct {
+  int32_t num_threads;
+  uint32_t flags;
+  void* weights_cache;
+} TfLiteXNNPackDelegateOptions;
+TfLiteXNNPackDelegateOptions TfLiteXNNPackDelegateOptionsDefault();
+TfLiteDelegate* TfLiteXNNPackDelegateCreate(const TfLiteXNNPackDelegateOptions* options);
+void TfLiteXNNPackDelegateDelete(TfLiteDelegate* delegate);
+}
+
+namespace vkd::tools {
+namespace {
+
+StatusOr<ir::DataType> FromTfLiteType(TfLiteType t) {
+  switch (t) {
+    case kTfLiteFloat32: return ir::DataType::kFloat32;
+    case kTfLiteInt32: return ir::DataType::kInt32;
+    case kTfLiteUInt8: return ir::DataType::kUInt8;
+    case kTfLiteInt64: return ir::DataType::kInt64;
+    case kTfLiteBool: return ir::DataType::kBool;
+    case kTfLiteInt16: return ir::DataType::kInt16;
+    case kTfLiteInt8: return ir::DataType::kInt8;
+    case kTfLiteFloat16: return ir::DataType::kFloat16;
+    case kTfLiteFloat64: return ir::DataType::kFloat64;
+    default: return UnimplementedError(std::string("TFLite type ") + TfLiteTypeGetName(t));
+  }
+}
+
+HostTensor Describe(const TfLiteTensor* t) {
+  HostTensor h;
+  auto type = FromTfLiteType(TfLiteTensorType(t));
+  h.type = type.ok() ? *type : ir::DataType::kString;
+  for (int d = 0; d < TfLiteTensorNumDims(t); ++d) h.shape.push_back(TfLiteTensorDim(t, d));
+  return h;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t> model_bytes,
+                                                             const TfLiteRunOptions& options) {
+  std::unique_ptr<TfLiteRunner> r(new TfLiteRunner());
+  r->bytes_ = std::move(model_bytes);
+  r->model_ = TfLiteModelCreate(r->bytes_.data(), r->bytes_.size());
+  if (!r->model_) return InvalidArgumentError("TFLite could not read the model");
+  r->options_ = TfLiteInterpreterOptionsCreate();
+  TfLiteInterpreterOptionsSetNumThreads(r->options_, options.num_threads);
+  if (options.use_xnnpack) {
+    TfLiteXNNPackDelegateOptions xo = TfLiteXNNPackDelegateOptionsDefault();
+    xo.num_threads = options.num_threads;
+    r->xnnpack_ = TfLiteXNNPackDelegateCreate(&xo);
+    TfLiteInterpreterOptionsAddDelegate(r->options_, r->xnnpack_);
+  }
+  r->interpreter_ = TfLiteInterpreterCreate(r->model_, r->options_);
+  if (!r->interpreter_) return InvalidArgumentError("TFLite could not create an interpreter for the model");
+  for (size_t i = 0; i < options.input_shapes.size(); ++i) {
+    const ir::Shape& s = options.input_shapes[i];
+    if (s.empty()) continue;
+    if (TfLiteInterpreterResizeInputTensor(r->interpreter_, static_cast<int32_t>(i), s.data(),
+                                           static_cast<int32_t>(s.size())) != kTfLiteOk) {
+      return InvalidArgumentError("TFLite could not resize input " + std::to_string(i) + " to " + ir::ShapeToString(s));
+    }
+  }
+  if (TfLiteInterpreterAllocateTensors(r->interpreter_) != kTfLiteOk) {
+    return InvalidArgumentError("TFLite AllocateTensors failed");
+  }
+  return r;
+}
+
+StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::CreateFromFile(const std::string& path,
+                                                                     const TfLiteRunOptions& options) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return NotFoundError("cannot open '" + path + "'");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return Create(std::move(bytes), options);
+}
+
+TfLiteRunner::~TfLiteRunner() {
+  if (interpreter_) TfLiteInterpreterDelete(interpreter_);
+  if (xnnpack_) TfLiteXNNPackDelegateDelete(xnnpack_);
+  if (options_) TfLiteInterpreterOptionsDelete(options_);
+  if (model_) TfLiteModelDelete(model_);
+}
+
+int TfLiteRunner::num_inputs() const { return TfLiteInterpreterGetInputTensorCount(interpreter_); }
+int TfLiteRunner::num_outputs() const { return TfLiteInterpreterGetOutputTensorCount(interpreter_); }
+
+HostTensor TfLiteRunner::InputSpec(int i) const {
+  return Describe(TfLiteInterpreterGetInputTensor(interpreter_, i));
+}
+
+Status TfLiteRunner::SetInput(int i, const HostTensor& value) {
+  TfLiteTensor* t = TfLiteInterpreterGetInputTensor(interpreter_, i);
+  if (!t) return InvalidArgumentError("TFLite has no input " + std::to_string(i));
+  if (TfLiteTensorByteSize(t) != value.bytes.size()) {
+    return InvalidArgumentError("TFLite input " + std::to_string(i) + " holds " + std::to_string(TfLiteTensorByteSize(t)) +
+                                " bytes, given " + std::to_string(value.bytes.size()));
+  }
+  if (TfLiteTensorCopyFromBuffer(t, value.bytes.data(), value.bytes.size()) != kTfLiteOk) {
+    return InternalError("TFLite refused the input copy");
+  }
+  return Status::Ok();
+}
+
+Status TfLiteRunner::Invoke() {
+  if (TfLiteInterpreterInvoke(interpreter_) != kTfLiteOk) return InternalError("TFLite Invoke failed");
+  return Status::Ok();
+}
+
+HostTensor TfLiteRunner::GetOutput(int i) const {
+  const TfLiteTensor* t = TfLiteInterpreterGetOutputTensor(interpreter_, i);
+  HostTensor h = Describe(t);
+  h.bytes.resize(TfLiteTensorByteSize(t));
+  TfLiteTensorCopyToBuffer(t, h.bytes.data(), h.bytes.size());
+  return h;
+}
+
+std::string TfLiteRunner::Version() { return TfLiteVersion(); }
+
+}  // namespace vkd::tools

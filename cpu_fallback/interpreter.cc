@@ -1,0 +1,148 @@
+#include "cpu_fallback/interpreter.h"
+
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include "cpu_fallback/memory_planner.h"
+
+namespace vkd::cpu {
+
+namespace {
+constexpr size_t kArenaAlignment = 64;  // one cache line; AVX-512 friendly
+}
+
+Interpreter::Interpreter(ir::Graph graph, const InterpreterOptions& options)
+    : graph_(std::move(graph)), options_(options), pool_(options.num_threads) {}
+
+Interpreter::~Interpreter() = default;
+
+StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph, const InterpreterOptions& options) {
+  if (options.num_threads < 1 || options.num_threads > 256) {
+    return InvalidArgumentError("num_threads " + std::to_string(options.num_threads) + " out of range [1, 256]");
+  }
+  std::unique_ptr<Interpreter> interp(new Interpreter(std::move(graph), options));
+  const ir::Graph& g = interp->graph_;
+  interp->kernels_.resize(g.nodes.size());
+  interp->states_.resize(g.nodes.size());
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    const KernelRegistration* reg = FindKernel(g.nodes[n].op);
+    if (!reg) {
+      return UnimplementedError(ir::NodeLabel(g, static_cast<int>(n)) + ": no CPU kernel for this op");
+    }
+    interp->kernels_[n] = reg;
+  }
+  interp->tensors_ = g.tensors;
+  interp->data_.assign(g.tensors.size(), nullptr);
+  interp->profile_.resize(g.nodes.size());
+  for (size_t n = 0; n < g.nodes.size(); ++n) interp->profile_[n].node_index = static_cast<int>(n);
+  return interp;
+}
+
+Status Interpreter::ResizeInput(int input_index, const ir::Shape& shape) {
+  if (input_index < 0 || input_index >= num_inputs()) {
+    return InvalidArgumentError("input " + std::to_string(input_index) + " out of range (" +
+                                std::to_string(num_inputs()) + " inputs)");
+  }
+  ir::Tensor& t = tensors_[graph_.inputs[input_index]];
+  if (shape.size() != t.shape.size()) {
+    return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name + "': rank " +
+                                std::to_string(shape.size()) + " != model rank " + std::to_string(t.shape.size()));
+  }
+  for (size_t d = 0; d < shape.size(); ++d) {
+    const bool dynamic = !t.shape_signature.empty() && t.shape_signature[d] == -1;
+    if (shape[d] <= 0 || (!dynamic && shape[d] != graph_.tensors[graph_.inputs[input_index]].shape[d])) {
+      return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name + "': cannot resize " +
+                                  ir::ShapeToString(t.shape) + " to " + ir::ShapeToString(shape) +
+                                  " (signature " + ir::ShapeToString(t.shape_signature) + ")");
+    }
+  }
+  t.shape = shape;
+  allocated_ = false;
+  return Status::Ok();
+}
+
+Status Interpreter::AllocateTensors() {
+  const ir::Graph& g = graph_;
+  // Constants are read in place from the model.
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    if (tensors_[t].is_constant()) data_[t] = const_cast<uint8_t*>(tensors_[t].data);
+  }
+  // Prepare: shape propagation, weight packing.
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
+    Status s = kernels_[n]->prepare(ctx);
+    if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
+    for (int32_t t : g.nodes[n].outputs) {
+      for (int32_t d : tensors_[t].shape) {
+        if (d < 0) return InternalError(ir::NodeLabel(g, static_cast<int>(n)) + ": kernel left output shape unset");
+      }
+    }
+  }
+  // Lifetimes of every non-constant tensor, in steps (node indices).
+  const int kEnd = INT_MAX / 2;
+  std::vector<int> first(tensors_.size(), kEnd), last(tensors_.size(), -1);
+  for (int32_t t : g.inputs) first[t] = -1;
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    for (int32_t t : g.nodes[n].outputs) first[t] = std::min(first[t], static_cast<int>(n));
+    for (int32_t t : g.nodes[n].inputs) {
+      if (t != ir::kNoTensor) last[t] = std::max(last[t], static_cast<int>(n));
+    }
+  }
+  for (int32_t t : g.inputs) last[t] = kEnd;  // callers may read inputs back
+  for (int32_t t : g.outputs) last[t] = kEnd;
+  std::vector<TensorLifetime> lifetimes;
+  std::vector<int> planned;
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    if (tensors_[t].is_constant() || first[t] == kEnd) continue;  // constant, or never used
+    if (tensors_[t].is_variable) {
+      first[t] = -1;  // variables persist across invokes
+      last[t] = kEnd;
+    }
+    if (tensors_[t].type == ir::DataType::kString) {
+      return UnimplementedError(ir::TensorLabel(g, static_cast<int>(t)) + ": STRING tensors unsupported");
+    }
+    lifetimes.push_back({tensors_[t].bytes(), first[t], std::max(last[t], first[t])});
+    planned.push_back(static_cast<int>(t));
+  }
+  MemoryPlan plan = PlanMemory(lifetimes, kArenaAlignment);
+  if (plan.arena_bytes != arena_bytes_ || !arena_) {
+    const size_t bytes = std::max<size_t>(plan.arena_bytes, kArenaAlignment);
+    void* p = std::aligned_alloc(kArenaAlignment, bytes);
+    if (!p) return ResourceExhaustedError("cannot allocate a " + std::to_string(bytes) + "-byte tensor arena");
+    std::memset(p, 0, bytes);  // variables start at zero, as in TFLite
+    arena_ = std::unique_ptr<uint8_t[], void (*)(void*)>(static_cast<uint8_t*>(p), std::free);
+    arena_bytes_ = plan.arena_bytes;
+  }
+  for (size_t i = 0; i < planned.size(); ++i) data_[planned[i]] = arena_.get() + plan.offsets[i];
+  allocated_ = true;
+  return Status::Ok();
+}
+
+Status Interpreter::Invoke() {
+  if (!allocated_) return InvalidArgumentError("Invoke before AllocateTensors (or after a resize)");
+  const ir::Graph& g = graph_;
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
+    std::chrono::steady_clock::time_point start;
+    if (options_.enable_profiling) start = std::chrono::steady_clock::now();
+    Status s = kernels_[n]->eval(ctx);
+    if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
+    if (options_.enable_profiling) {
+      profile_[n].total_ms +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      ++profile_[n].invokes;
+    }
+  }
+  return Status::Ok();
+}
+
+void Interpreter::ResetProfile() {
+  for (auto& p : profile_) {
+    p.total_ms = 0;
+    p.invokes = 0;
+  }
+}
+
+}  // namespace vkd::cpu

@@ -1,0 +1,88 @@
+// The seam between the CPU interpreter and its kernels.
+//
+// Each op family registers a KernelRegistration (cpu_fallback/kernel_registry.cc):
+//   Prepare(ctx): checks input types and shapes, sets every output's shape
+//                 (ctx.output(i).shape), and may build per-node state (packed
+//                 weights, scratch) in ctx.state(). Constant inputs' data is
+//                 readable here; activation data is not allocated yet.
+//   Eval(ctx):    computes the outputs. Must not allocate or resize.
+// Errors name what is wrong; the interpreter prefixes "node N OP: ".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "cpu_fallback/thread_pool.h"
+#include "delegate/ir/graph.h"
+
+namespace vkd::cpu {
+
+// Per-node data a kernel keeps from Prepare to Eval.
+struct KernelState {
+  virtual ~KernelState() = default;
+};
+
+class KernelContext {
+ public:
+  KernelContext(const ir::Node& node, std::vector<ir::Tensor>& tensors,
+                const std::vector<uint8_t*>& data, ThreadPool& pool,
+                std::unique_ptr<KernelState>& state, bool use_reference)
+      : node_(node), tensors_(tensors), data_(data), pool_(pool), state_(state),
+        use_reference_(use_reference) {}
+
+  const ir::Node& node() const { return node_; }
+  int num_inputs() const { return static_cast<int>(node_.inputs.size()); }
+  int num_outputs() const { return static_cast<int>(node_.outputs.size()); }
+  // False for an optional input the model left out (index -1) or past the end.
+  bool has_input(int i) const { return i < num_inputs() && node_.inputs[i] != ir::kNoTensor; }
+
+  const ir::Tensor& input(int i) const { return tensors_[node_.inputs[i]]; }
+  ir::Tensor& output(int i) { return tensors_[node_.outputs[i]]; }
+  const ir::Tensor& output(int i) const { return tensors_[node_.outputs[i]]; }
+
+  template <typename T>
+  const T* input_data(int i) const { return reinterpret_cast<const T*>(data_[node_.inputs[i]]); }
+  template <typename T>
+  T* output_data(int i) const { return reinterpret_cast<T*>(data_[node_.outputs[i]]); }
+
+  ThreadPool& pool() const { return pool_; }
+  std::unique_ptr<KernelState>& state() { return state_; }
+  template <typename S>
+  S* state_as() const { return static_cast<S*>(state_.get()); }
+
+  // True when the caller asked for the spec-readable reference kernels
+  // (tests run both); otherwise kernels pick their optimized form.
+  bool use_reference() const { return use_reference_; }
+
+  // Options of the node's kind; the defaults when the model stored none.
+  template <typename O>
+  O options() const {
+    if (const O* o = std::get_if<O>(&node_.options)) return *o;
+    return O{};
+  }
+
+ private:
+  const ir::Node& node_;
+  std::vector<ir::Tensor>& tensors_;
+  const std::vector<uint8_t*>& data_;
+  ThreadPool& pool_;
+  std::unique_ptr<KernelState>& state_;
+  bool use_reference_;
+};
+
+struct KernelRegistration {
+  Status (*prepare)(KernelContext& ctx);
+  Status (*eval)(KernelContext& ctx);
+};
+
+// The kernel for `op`, or nullptr when the CPU interpreter has none.
+const KernelRegistration* FindKernel(ir::OpType op);
+
+// Helpers shared by kernels' Prepare.
+inline std::string TypeMismatch(const char* what, ir::DataType got) {
+  return std::string(what) + ": " + ir::DataTypeName(got) + " unsupported";
+}
+
+}  // namespace vkd::cpu

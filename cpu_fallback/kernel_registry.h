@@ -1,0 +1,31 @@
+// The table from OpType to CPU kernel. Each op family file registers its ops
+// in its Register*Kernels function; kernel_registry.cc calls them all once.
+#pragma once
+
+#include "cpu_fallback/kernel.h"
+
+namespace vkd::cpu {
+
+class KernelTable {
+ public:
+  void Add(ir::OpType op, KernelRegistration reg);
+  const KernelRegistration* Find(ir::OpType op) const;
+
+ private:
+  static constexpr int kMaxOpCode = 256;
+  KernelRegistration regs_[kMaxOpCode] = {};
+  bool present_[kMaxOpCode] = {};
+};
+
+// One per op family (cpu_fallback/kernels/<family>.cc).
+void RegisterConvKernels(KernelTable& table);            // CONV_2D, DEPTHWISE_CONV_2D
+void RegisterFullyConnectedKernels(KernelTable& table);  // FULLY_CONNECTED
+void RegisterElementwiseKernels(KernelTable& table);     // ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM
+void RegisterActivationKernels(KernelTable& table);      // LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, ...
+void RegisterPoolKernels(KernelTable& table);            // AVERAGE_POOL_2D, MAX_POOL_2D
+void RegisterReduceKernels(KernelTable& table);          // MEAN
+void RegisterSoftmaxKernels(KernelTable& table);         // SOFTMAX
+void RegisterShapeKernels(KernelTable& table);           // RESHAPE, PAD, CONCATENATION, ...
+void RegisterQuantizeKernels(KernelTable& table);        // DEQUANTIZE
+
+}  // namespace vkd::cpu

@@ -1,0 +1,7 @@
+#include "cpu_fallback/kernel_registry.h"
+
+namespace vkd::cpu {
+
+void RegisterSoftmaxKernels(KernelTable& table) { (void)table; }
+
+}  // namespace vkd::cpu

@@ -1,0 +1,50 @@
+#include "delegate/ir/graph.h"
+
+namespace vkd::ir {
+
+const char* ActivationName(Activation a) {
+  switch (a) {
+    case Activation::kNone: return "NONE";
+    case Activation::kRelu: return "RELU";
+    case Activation::kReluN1To1: return "RELU_N1_TO_1";
+    case Activation::kRelu6: return "RELU6";
+    case Activation::kTanh: return "TANH";
+    case Activation::kSignBit: return "SIGN_BIT";
+  }
+  return "UNKNOWN_ACTIVATION";
+}
+
+int64_t NumElements(const Shape& shape) {
+  int64_t n = 1;
+  for (int32_t d : shape) n *= d;
+  return n;
+}
+
+std::string ShapeToString(const Shape& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ",";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+std::string NodeLabel(const Graph& graph, int node_index) {
+  std::string s = "node " + std::to_string(node_index);
+  if (node_index >= 0 && node_index < static_cast<int>(graph.nodes.size())) {
+    const Node& node = graph.nodes[node_index];
+    s += " " + (node.op == OpType::kCustom ? "CUSTOM '" + node.custom_name + "'" : OpTypeName(node.op));
+  }
+  return s;
+}
+
+std::string TensorLabel(const Graph& graph, int tensor_index) {
+  std::string s = "tensor " + std::to_string(tensor_index);
+  if (tensor_index >= 0 && tensor_index < static_cast<int>(graph.tensors.size())) {
+    const Tensor& t = graph.tensors[tensor_index];
+    s += " '" + t.name + "' " + DataTypeName(t.type) + " " + ShapeToString(t.shape);
+  }
+  return s;
+}
+
+}  // namespace vkd::ir

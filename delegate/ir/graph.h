@@ -1,0 +1,87 @@
+// The graph IR: what every stage after the reader sees (partitioner, GPU
+// compiler, CPU interpreter). No FlatBuffers types leak past the reader.
+//
+// Ownership: a Graph does not own constant data. Tensor::data points into
+// memory kept alive by Graph::keep_alive (the mapped model file, or buffers a
+// model transform made), so a Graph may be copied cheaply and every copy stays
+// valid.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "delegate/ir/data_type.h"
+#include "delegate/ir/op_options.h"
+#include "delegate/ir/op_type.h"
+
+namespace vkd::ir {
+
+using Shape = std::vector<int32_t>;
+
+// Number of elements of `shape` (1 for a scalar).
+int64_t NumElements(const Shape& shape);
+// "[1,224,224,3]"
+std::string ShapeToString(const Shape& shape);
+
+// Affine quantization: real = scale * (q - zero_point). Per tensor when
+// scale has one entry, else one entry per slice along `quantized_dimension`.
+struct Quantization {
+  std::vector<float> scale;
+  std::vector<int64_t> zero_point;
+  int32_t quantized_dimension = 0;
+
+  bool empty() const { return scale.empty(); }
+  bool per_channel() const { return scale.size() > 1; }
+};
+
+struct Tensor {
+  std::string name;
+  DataType type = DataType::kFloat32;
+  Shape shape;
+  // The shape with -1 for dimensions unknown at conversion (often the batch).
+  // Empty when the model has none; then it equals `shape`.
+  Shape shape_signature;
+  Quantization quant;
+  // Constant contents, in place in the model file; nullptr for activations.
+  const uint8_t* data = nullptr;
+  size_t data_bytes = 0;
+  bool is_variable = false;
+
+  bool is_constant() const { return data != nullptr; }
+  int64_t num_elements() const { return NumElements(shape); }
+  size_t bytes() const { return static_cast<size_t>(num_elements()) * DataTypeSize(type); }
+  template <typename T>
+  const T* const_data() const { return reinterpret_cast<const T*>(data); }
+};
+
+// An absent optional input is written as kNoTensor in Node::inputs.
+inline constexpr int32_t kNoTensor = -1;
+
+struct Node {
+  OpType op = OpType::kCustom;
+  int32_t version = 1;
+  std::string custom_name;  // CUSTOM ops only
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  OpOptions options;
+};
+
+struct Graph {
+  std::vector<Tensor> tensors;
+  std::vector<Node> nodes;  // in execution order (TFLite stores them sorted)
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  std::string name;
+  // Keeps the memory behind Tensor::data alive (the mapped file, or owned
+  // buffers of a transformed model).
+  std::vector<std::shared_ptr<const void>> keep_alive;
+};
+
+// "node 17 CONV_2D": the prefix of every error that concerns a node.
+std::string NodeLabel(const Graph& graph, int node_index);
+// "tensor 5 'conv1/weights' FLOAT32 [32,3,3,3]"
+std::string TensorLabel(const Graph& graph, int tensor_index);
+
+}  // namespace vkd::ir

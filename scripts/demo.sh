@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, makes the project's own demo model (a small
+# float MobileNetV2) and benchmarks it with vkd-bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh
+mkdir -p build/demo
+build/vkd-make-model --model=mobilenet_v2_0.35_96 --output=build/demo/mobilenet_v2_0.35_96.tflite
+build/vkd-bench --graph=build/demo/mobilenet_v2_0.35_96.tflite --num_runs=50 --warmup_runs=5 \
+  --enable_op_profiling --report_json=build/demo/report.json "$@"
+echo "JSON report: build/demo/report.json"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what vkdelegate needs on Debian 12 and fetches the reference TFLite
+# 2.9 C library (npm package tfjs-tflite-node@0.0.2) into a cache outside git.
+# Idempotent: a second run does nothing but check.
+#
+# Environment: VKD_CACHE_DIR (default ~/.cache/vkdelegate).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
+  glslang-dev glslang-tools spirv-tools libshaderc-dev glslc
+  libflatbuffers-dev flatbuffers-compiler libglm-dev libgtest-dev libgmock-dev
+  nlohmann-json3-dev
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm may come with a Node.js install rather than from Debian.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+CACHE_DIR="${VKD_CACHE_DIR:-$HOME/.cache/vkdelegate}"
+TFLITE_DIR="$CACHE_DIR/tfjs-tflite-node-0.0.2/package/cc_deps"
+if [ ! -f "$TFLITE_DIR/linux_amd64/libtensorflowlite_c.so" ]; then
+  echo "setup: fetching the reference TFLite 2.9 C library (npm pack tfjs-tflite-node@0.0.2)"
+  mkdir -p "$CACHE_DIR/tfjs-tflite-node-0.0.2"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent tfjs-tflite-node@0.0.2 >/dev/null)
+  tar -xzf "$tmp"/tfjs-tflite-node-0.0.2.tgz -C "$CACHE_DIR/tfjs-tflite-node-0.0.2"
+  rm -rf "$tmp"
+fi
+test -f "$TFLITE_DIR/include/tensorflow/lite/c/c_api.h"
+echo "$TFLITE_DIR"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# vkd-bench end to end: a model the project makes, reports, .npy round trip, and
+# clean failures for bad flags and files.
+set -euo pipefail
+BENCH="$1"
+MAKE_MODEL="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$MAKE_MODEL" --model=mobilenet_v2_0.35_96 --output="$tmp/demo.tflite" >/dev/null
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=3 --enable_op_profiling --output_dir="$tmp/out" \
+  --report_json="$tmp/report.json" >"$tmp/stdout"
+grep -q "latency" "$tmp/stdout"
+python3 - "$tmp" <<'PY'
+import json, sys, struct
+d = sys.argv[1]
+r = json.load(open(d + "/report.json"))
+for key in ("model", "backend", "nodes_total", "latency_ms", "init_ms", "per_op"):
+    assert key in r, key
+assert r["nodes_total"] > 50, r["nodes_total"]
+assert set(r["latency_ms"]) == {"min", "median", "mean", "max"}
+assert len(r["per_op"]) == r["nodes_total"]
+raw = open(d + "/out/output_0.npy", "rb").read()
+assert raw[:6] == b"\x93NUMPY", raw[:6]
+header_len = struct.unpack("<H", raw[8:10])[0]
+header = raw[10:10 + header_len].decode()
+assert "'<f4'" in header and "(1, 10)" in header, header
+probs = struct.unpack("<10f", raw[10 + header_len:])
+assert abs(sum(probs) - 1.0) < 1e-4, probs
+PY
+# The saved output fed back as... an input of the wrong dtype/shape must fail cleanly.
+if "$BENCH" --graph="$tmp/demo.tflite" --input_npy="$tmp/out/output_0.npy" 2>"$tmp/err"; then
+  echo "a mismatched input was accepted"; exit 1
+fi
+grep -q "does not fit\|needs" "$tmp/err"
+# Unknown flag, missing model, not-a-model: one message, non-zero exit.
+if "$BENCH" --graph="$tmp/demo.tflite" --no_such_flag=1 2>"$tmp/err"; then exit 1; fi
+grep -q "unknown flag --no_such_flag" "$tmp/err"
+if "$BENCH" --graph="$tmp/missing.tflite" 2>"$tmp/err"; then exit 1; fi
+grep -q "missing.tflite" "$tmp/err"
+head -c 1000 /dev/urandom >"$tmp/junk.tflite"
+if "$BENCH" --graph="$tmp/junk.tflite" 2>"$tmp/err"; then exit 1; fi
+grep -q "TFL3\|verification" "$tmp/err"
+echo "bench_cli_test: ok"

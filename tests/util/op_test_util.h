@@ -1,0 +1,50 @@
+// Single-op (and small-graph) comparison against the real TFLite 2.9.
+//
+// MatchesTfLite serializes `graph`, reads it back through vkdelegate's reader,
+// fills every graph input with seeded random values, runs it on vkdelegate's
+// CPU interpreter and on TFLite's builtin kernels (XNNPACK off), and checks
+// every output: max |ours - tflite| <= tolerance * max(1, max |tflite|)
+// (integer outputs: max difference in units <= tolerance). The failure message
+// lists the graph's nodes and the worst element, so a sweep failure names its
+// parameters.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "delegate/ir/graph.h"
+
+namespace vkd::test {
+
+struct CompareOptions {
+  uint32_t seed = 1;
+  float input_min = -1.0f;  // random float inputs are uniform in [min, max]
+  float input_max = 1.0f;
+  int num_threads = 1;
+  bool use_reference = false;  // run vkdelegate's reference kernels instead of optimized
+  std::string label;           // printed on failure (sweep parameters)
+};
+
+struct CompareReport {
+  double max_abs_error = 0;      // worst over all outputs
+  double max_abs_reference = 0;  // max |tflite output|
+};
+
+::testing::AssertionResult MatchesTfLite(const ir::Graph& graph, const CompareOptions& options,
+                                         double tolerance, CompareReport* report = nullptr);
+
+// Runs both the optimized and the reference kernels against TFLite.
+::testing::AssertionResult BothKernelsMatchTfLite(const ir::Graph& graph, CompareOptions options,
+                                                  double tolerance);
+
+// Deterministic uniform random values.
+std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
+std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo = -127, int hi = 127);
+
+// Skips the calling test (GTEST_SKIP) when the reference TFLite is not built in.
+bool TfLiteAvailable();
+
+}  // namespace vkd::test
