@@ -5,7 +5,8 @@
 
 namespace vkd::tools {
 
-void Flags::Define(const std::string& name, const std::string& default_value, const std::string& help) {
+void Flags::Define(const std::string& name, const std::string& default_value,
+                   const std::string& help) {
   flags_[name] = Flag{default_value, help, false};
   order_.push_back(name);
 }
@@ -13,7 +14,9 @@ void Flags::Define(const std::string& name, const std::string& default_value, co
 Status Flags::Parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) return InvalidArgumentError("unexpected argument '" + arg + "' (flags look like --name=value)");
+    if (arg.rfind("--", 0) != 0)
+      return InvalidArgumentError("unexpected argument '" + arg +
+                                  "' (flags look like --name=value)");
     arg = arg.substr(2);
     const size_t eq = arg.find('=');
     const std::string name = arg.substr(0, eq);
@@ -51,7 +54,8 @@ std::string Flags::Usage(const std::string& program) const {
   std::string s = "usage: " + program + " --graph=model.tflite [flags]\n";
   for (const auto& name : order_) {
     const Flag& f = flags_.at(name);
-    s += "  --" + name + " (default: " + (f.value.empty() ? "\"\"" : f.value) + ")\n      " + f.help + "\n";
+    s += "  --" + name + " (default: " + (f.value.empty() ? "\"\"" : f.value) + ")\n      " +
+         f.help + "\n";
   }
   return s;
 }

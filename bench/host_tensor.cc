@@ -22,7 +22,8 @@ void FillInts(HostTensor& t, std::mt19937& rng, float lo, float hi) {
 }
 }  // namespace
 
-HostTensor RandomTensor(ir::DataType type, const ir::Shape& shape, uint32_t seed, float lo, float hi) {
+HostTensor RandomTensor(ir::DataType type, const ir::Shape& shape, uint32_t seed, float lo,
+                        float hi) {
   HostTensor t;
   t.type = type;
   t.shape = shape;
@@ -35,17 +36,28 @@ HostTensor RandomTensor(ir::DataType type, const ir::Shape& shape, uint32_t seed
       for (int64_t i = 0; i < t.num_elements(); ++i) p[i] = dist(rng);
       break;
     }
-    case ir::DataType::kInt8: FillInts<int8_t>(t, rng, lo, hi); break;
-    case ir::DataType::kUInt8: FillInts<uint8_t>(t, rng, lo, hi); break;
-    case ir::DataType::kInt16: FillInts<int16_t>(t, rng, lo, hi); break;
-    case ir::DataType::kInt32: FillInts<int32_t>(t, rng, lo, hi); break;
-    case ir::DataType::kInt64: FillInts<int64_t>(t, rng, lo, hi); break;
+    case ir::DataType::kInt8:
+      FillInts<int8_t>(t, rng, lo, hi);
+      break;
+    case ir::DataType::kUInt8:
+      FillInts<uint8_t>(t, rng, lo, hi);
+      break;
+    case ir::DataType::kInt16:
+      FillInts<int16_t>(t, rng, lo, hi);
+      break;
+    case ir::DataType::kInt32:
+      FillInts<int32_t>(t, rng, lo, hi);
+      break;
+    case ir::DataType::kInt64:
+      FillInts<int64_t>(t, rng, lo, hi);
+      break;
     case ir::DataType::kBool: {
       std::uniform_int_distribution<int> dist(0, 1);
       for (auto& b : t.bytes) b = static_cast<uint8_t>(dist(rng));
       break;
     }
-    default: break;  // zeros
+    default:
+      break;  // zeros
   }
   return t;
 }

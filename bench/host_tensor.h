@@ -16,9 +16,13 @@ struct HostTensor {
   std::vector<uint8_t> bytes;
 
   template <typename T>
-  const T* as() const { return reinterpret_cast<const T*>(bytes.data()); }
+  const T* as() const {
+    return reinterpret_cast<const T*>(bytes.data());
+  }
   template <typename T>
-  T* as() { return reinterpret_cast<T*>(bytes.data()); }
+  T* as() {
+    return reinterpret_cast<T*>(bytes.data());
+  }
   int64_t num_elements() const { return ir::NumElements(shape); }
 };
 

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vkd-make-model: %s\n", s.message().c_str());
     return 1;
   }
-  std::printf("wrote %s (%s, %zu nodes)\n", flags.GetString("output").c_str(), flags.GetString("model").c_str(),
-              graph->nodes.size());
+  std::printf("wrote %s (%s, %zu nodes)\n", flags.GetString("output").c_str(),
+              flags.GetString("model").c_str(), graph->nodes.size());
   return 0;
 }

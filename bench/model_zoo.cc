@@ -41,7 +41,8 @@ class NetBuilder {
 
   Act Conv(const Act& x, int out_c, int k, int stride, Activation act, const std::string& name) {
     const int fan_in = k * k * x.c;
-    int w = b_.AddConstant<float>({out_c, k, k, x.c}, Normal(size_t(out_c) * k * k * x.c, std::sqrt(2.0f / fan_in)),
+    int w = b_.AddConstant<float>({out_c, k, k, x.c},
+                                  Normal(size_t(out_c) * k * k * x.c, std::sqrt(2.0f / fan_in)),
                                   name + "/weights");
     int bias = b_.AddConstant<float>({out_c}, Normal(out_c, 0.01f), name + "/bias");
     const int oh = (x.h + stride - 1) / stride, ow = (x.w + stride - 1) / stride;
@@ -55,7 +56,8 @@ class NetBuilder {
   }
 
   Act Depthwise(const Act& x, int stride, Activation act, const std::string& name) {
-    int w = b_.AddConstant<float>({1, 3, 3, x.c}, Normal(size_t(9) * x.c, std::sqrt(2.0f / 9)), name + "/weights");
+    int w = b_.AddConstant<float>({1, 3, 3, x.c}, Normal(size_t(9) * x.c, std::sqrt(2.0f / 9)),
+                                  name + "/weights");
     int bias = b_.AddConstant<float>({x.c}, Normal(x.c, 0.01f), name + "/bias");
     const int oh = (x.h + stride - 1) / stride, ow = (x.w + stride - 1) / stride;
     int y = b_.AddTensor(DataType::kFloat32, {1, oh, ow, x.c}, name);
@@ -93,7 +95,7 @@ ir::Graph MakeMobileNetV2(const MobileNetV2Config& cfg) {
   struct Stage {
     int expand, channels, repeats, stride;
   };
-  const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
+  const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
                           {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
   int block = 0;
   for (const Stage& s : stages) {
@@ -122,9 +124,11 @@ ir::Graph MakeMobileNetV2(const MobileNetV2Config& cfg) {
   int shape = b.AddConstant<int32_t>({2}, {-1, last_c}, "flatten/shape");
   int flat = b.AddTensor(DataType::kFloat32, {1, last_c}, "flatten");
   b.AddNode(OpType::kReshape, {pooled, shape}, {flat}, ir::ReshapeOptions{});
-  int fc_w = b.AddConstant<float>({cfg.num_classes, last_c},
-                                  nb.Normal(size_t(cfg.num_classes) * last_c, std::sqrt(1.0f / last_c)), "logits/weights");
-  int fc_b = b.AddConstant<float>({cfg.num_classes}, nb.Normal(cfg.num_classes, 0.01f), "logits/bias");
+  int fc_w = b.AddConstant<float>(
+      {cfg.num_classes, last_c},
+      nb.Normal(size_t(cfg.num_classes) * last_c, std::sqrt(1.0f / last_c)), "logits/weights");
+  int fc_b =
+      b.AddConstant<float>({cfg.num_classes}, nb.Normal(cfg.num_classes, 0.01f), "logits/bias");
   int logits = b.AddTensor(DataType::kFloat32, {1, cfg.num_classes}, "logits");
   b.AddNode(OpType::kFullyConnected, {flat, fc_w, fc_b}, {logits}, ir::FullyConnectedOptions{});
   int probs = b.AddTensor(DataType::kFloat32, {1, cfg.num_classes}, "probabilities");
@@ -135,7 +139,9 @@ ir::Graph MakeMobileNetV2(const MobileNetV2Config& cfg) {
   return g;
 }
 
-std::vector<std::string> ZooModelNames() { return {"mobilenet_v2_0.35_96", "mobilenet_v2_1.0_224"}; }
+std::vector<std::string> ZooModelNames() {
+  return {"mobilenet_v2_0.35_96", "mobilenet_v2_1.0_224"};
+}
 
 StatusOr<ir::Graph> MakeZooModel(const std::string& name) {
   MobileNetV2Config cfg;

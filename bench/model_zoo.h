@@ -15,8 +15,8 @@
 namespace vkd::tools {
 
 struct MobileNetV2Config {
-  float alpha = 1.0f;      // width multiplier
-  int resolution = 224;    // input height and width
+  float alpha = 1.0f;    // width multiplier
+  int resolution = 224;  // input height and width
   int num_classes = 1001;
   uint32_t seed = 1;
   bool dynamic_batch = true;  // shape_signature batch -1, as converters write it

@@ -10,23 +10,33 @@ namespace {
 
 const char* Descr(ir::DataType t) {
   switch (t) {
-    case ir::DataType::kFloat32: return "<f4";
-    case ir::DataType::kFloat16: return "<f2";
-    case ir::DataType::kFloat64: return "<f8";
-    case ir::DataType::kInt32: return "<i4";
-    case ir::DataType::kInt64: return "<i8";
-    case ir::DataType::kInt16: return "<i2";
-    case ir::DataType::kInt8: return "|i1";
-    case ir::DataType::kUInt8: return "|u1";
-    case ir::DataType::kBool: return "|b1";
-    default: return nullptr;
+    case ir::DataType::kFloat32:
+      return "<f4";
+    case ir::DataType::kFloat16:
+      return "<f2";
+    case ir::DataType::kFloat64:
+      return "<f8";
+    case ir::DataType::kInt32:
+      return "<i4";
+    case ir::DataType::kInt64:
+      return "<i8";
+    case ir::DataType::kInt16:
+      return "<i2";
+    case ir::DataType::kInt8:
+      return "|i1";
+    case ir::DataType::kUInt8:
+      return "|u1";
+    case ir::DataType::kBool:
+      return "|b1";
+    default:
+      return nullptr;
   }
 }
 
 StatusOr<ir::DataType> FromDescr(const std::string& d) {
-  for (ir::DataType t : {ir::DataType::kFloat32, ir::DataType::kFloat16, ir::DataType::kFloat64, ir::DataType::kInt32,
-                         ir::DataType::kInt64, ir::DataType::kInt16, ir::DataType::kInt8, ir::DataType::kUInt8,
-                         ir::DataType::kBool}) {
+  for (ir::DataType t : {ir::DataType::kFloat32, ir::DataType::kFloat16, ir::DataType::kFloat64,
+                         ir::DataType::kInt32, ir::DataType::kInt64, ir::DataType::kInt16,
+                         ir::DataType::kInt8, ir::DataType::kUInt8, ir::DataType::kBool}) {
     std::string mine = Descr(t);
     // '<i1' and '|i1' mean the same for one-byte types.
     if (d == mine || (mine[0] == '|' && d.size() == 3 && d.substr(1) == mine.substr(1))) return t;
@@ -40,8 +50,11 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return NotFoundError("cannot open '" + path + "'");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  auto bad = [&](const std::string& why) { return DataLossError("'" + path + "' is not a valid .npy file: " + why); };
-  if (bytes.size() < 10 || std::string(bytes.begin() + 1, bytes.begin() + 6) != "NUMPY" || bytes[0] != 0x93) {
+  auto bad = [&](const std::string& why) {
+    return DataLossError("'" + path + "' is not a valid .npy file: " + why);
+  };
+  if (bytes.size() < 10 || std::string(bytes.begin() + 1, bytes.begin() + 6) != "NUMPY" ||
+      bytes[0] != 0x93) {
     return bad("bad magic");
   }
   const int major = bytes[6];
@@ -51,7 +64,8 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) return bad("truncated header");
-    header_len = bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (static_cast<size_t>(bytes[11]) << 24);
+    header_len =
+        bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (static_cast<size_t>(bytes[11]) << 24);
     header_start = 12;
   } else {
     return bad("version " + std::to_string(major));
@@ -64,18 +78,21 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
   if (std::regex_search(header, m, std::regex("'fortran_order':\\s*True"))) {
     return UnimplementedError("'" + path + "': Fortran-order arrays unsupported");
   }
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)"))) return bad("no shape");
+  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
+    return bad("no shape");
   HostTensor t;
   t.type = type;
   const std::string dims = m[1];
   std::regex num("\\d+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator();
+       ++it) {
     t.shape.push_back(std::stoi(it->str()));
   }
   const size_t need = static_cast<size_t>(ir::NumElements(t.shape)) * ir::DataTypeSize(type);
   const size_t data_start = header_start + header_len;
   if (bytes.size() - data_start != need) {
-    return bad("data holds " + std::to_string(bytes.size() - data_start) + " bytes, shape needs " + std::to_string(need));
+    return bad("data holds " + std::to_string(bytes.size() - data_start) + " bytes, shape needs " +
+               std::to_string(need));
   }
   t.bytes.assign(bytes.begin() + data_start, bytes.end());
   return t;
@@ -83,7 +100,8 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
 
 Status WriteNpy(const std::string& path, const HostTensor& t) {
   const char* descr = Descr(t.type);
-  if (!descr) return UnimplementedError(std::string("cannot write ") + ir::DataTypeName(t.type) + " as .npy");
+  if (!descr)
+    return UnimplementedError(std::string("cannot write ") + ir::DataTypeName(t.type) + " as .npy");
   // A Python tuple: "()", "(3,)", "(2, 3)".
   std::string shape;
   for (size_t i = 0; i < t.shape.size(); ++i) {
@@ -91,16 +109,26 @@ Status WriteNpy(const std::string& path, const HostTensor& t) {
     shape += std::to_string(t.shape[i]);
   }
   if (t.shape.size() == 1) shape += ",";
-  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  std::string header =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
   // Pad so that the data starts at a multiple of 64 bytes, newline-terminated.
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header.push_back('\n');
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return NotFoundError("cannot write '" + path + "'");
-  const uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<uint8_t>(header.size() & 0xff),
+  const uint8_t preamble[10] = {0x93,
+                                'N',
+                                'U',
+                                'M',
+                                'P',
+                                'Y',
+                                1,
+                                0,
+                                static_cast<uint8_t>(header.size() & 0xff),
                                 static_cast<uint8_t>(header.size() >> 8)};
-  bool ok = std::fwrite(preamble, 1, 10, f) == 10 && std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+  bool ok = std::fwrite(preamble, 1, 10, f) == 10 &&
+            std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
             std::fwrite(t.bytes.data(), 1, t.bytes.size(), f) == t.bytes.size();
   ok = (std::fclose(f) == 0) && ok;
   return ok ? Status::Ok() : InternalError("short write to '" + path + "'");

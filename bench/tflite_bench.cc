@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     std::printf("%s", flags.Usage("vkd-tflite-bench").c_str());
     return flags.GetString("help") == "true" ? 0 : 2;
   }
-  auto runs = flags.GetInt("num_runs"), warm = flags.GetInt("warmup_runs"), threads = flags.GetInt("num_threads");
+  auto runs = flags.GetInt("num_runs"), warm = flags.GetInt("warmup_runs"),
+       threads = flags.GetInt("num_threads");
   auto xnn = flags.GetBool("use_xnnpack");
   for (const vkd::Status& s : {runs.status(), warm.status(), threads.status(), xnn.status()}) {
     if (!s.ok()) {
@@ -58,11 +59,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "vkd-tflite-bench: Invoke failed\n");
       return 1;
     }
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
   }
   std::sort(ms.begin(), ms.end());
-  const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
-  std::printf("tflite %s (%s, %d thread%s): median %.3f ms, min %.3f ms (%d runs)\n", TfLiteRunner::Version().c_str(),
-              *xnn ? "XNNPACK" : "builtin kernels", *threads, *threads == 1 ? "" : "s", median, ms.front(), *runs);
+  const double median =
+      ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+  std::printf("tflite %s (%s, %d thread%s): median %.3f ms, min %.3f ms (%d runs)\n",
+              TfLiteRunner::Version().c_str(), *xnn ? "XNNPACK" : "builtin kernels", *threads,
+              *threads == 1 ? "" : "s", median, ms.front(), *runs);
   return 0;
 }

@@ -25,16 +25,26 @@ namespace {
 
 StatusOr<ir::DataType> FromTfLiteType(TfLiteType t) {
   switch (t) {
-    case kTfLiteFloat32: return ir::DataType::kFloat32;
-    case kTfLiteInt32: return ir::DataType::kInt32;
-    case kTfLiteUInt8: return ir::DataType::kUInt8;
-    case kTfLiteInt64: return ir::DataType::kInt64;
-    case kTfLiteBool: return ir::DataType::kBool;
-    case kTfLiteInt16: return ir::DataType::kInt16;
-    case kTfLiteInt8: return ir::DataType::kInt8;
-    case kTfLiteFloat16: return ir::DataType::kFloat16;
-    case kTfLiteFloat64: return ir::DataType::kFloat64;
-    default: return UnimplementedError(std::string("TFLite type ") + TfLiteTypeGetName(t));
+    case kTfLiteFloat32:
+      return ir::DataType::kFloat32;
+    case kTfLiteInt32:
+      return ir::DataType::kInt32;
+    case kTfLiteUInt8:
+      return ir::DataType::kUInt8;
+    case kTfLiteInt64:
+      return ir::DataType::kInt64;
+    case kTfLiteBool:
+      return ir::DataType::kBool;
+    case kTfLiteInt16:
+      return ir::DataType::kInt16;
+    case kTfLiteInt8:
+      return ir::DataType::kInt8;
+    case kTfLiteFloat16:
+      return ir::DataType::kFloat16;
+    case kTfLiteFloat64:
+      return ir::DataType::kFloat64;
+    default:
+      return UnimplementedError(std::string("TFLite type ") + TfLiteTypeGetName(t));
   }
 }
 
@@ -63,13 +73,15 @@ StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t
     TfLiteInterpreterOptionsAddDelegate(r->options_, r->xnnpack_);
   }
   r->interpreter_ = TfLiteInterpreterCreate(r->model_, r->options_);
-  if (!r->interpreter_) return InvalidArgumentError("TFLite could not create an interpreter for the model");
+  if (!r->interpreter_)
+    return InvalidArgumentError("TFLite could not create an interpreter for the model");
   for (size_t i = 0; i < options.input_shapes.size(); ++i) {
     const ir::Shape& s = options.input_shapes[i];
     if (s.empty()) continue;
     if (TfLiteInterpreterResizeInputTensor(r->interpreter_, static_cast<int32_t>(i), s.data(),
                                            static_cast<int32_t>(s.size())) != kTfLiteOk) {
-      return InvalidArgumentError("TFLite could not resize input " + std::to_string(i) + " to " + ir::ShapeToString(s));
+      return InvalidArgumentError("TFLite could not resize input " + std::to_string(i) + " to " +
+                                  ir::ShapeToString(s));
     }
   }
   if (TfLiteInterpreterAllocateTensors(r->interpreter_) != kTfLiteOk) {
@@ -78,8 +90,8 @@ StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t
   return r;
 }
 
-StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::CreateFromFile(const std::string& path,
-                                                                     const TfLiteRunOptions& options) {
+StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::CreateFromFile(
+    const std::string& path, const TfLiteRunOptions& options) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return NotFoundError("cannot open '" + path + "'");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -94,7 +106,9 @@ TfLiteRunner::~TfLiteRunner() {
 }
 
 int TfLiteRunner::num_inputs() const { return TfLiteInterpreterGetInputTensorCount(interpreter_); }
-int TfLiteRunner::num_outputs() const { return TfLiteInterpreterGetOutputTensorCount(interpreter_); }
+int TfLiteRunner::num_outputs() const {
+  return TfLiteInterpreterGetOutputTensorCount(interpreter_);
+}
 
 HostTensor TfLiteRunner::InputSpec(int i) const {
   return Describe(TfLiteInterpreterGetInputTensor(interpreter_, i));
@@ -104,8 +118,9 @@ Status TfLiteRunner::SetInput(int i, const HostTensor& value) {
   TfLiteTensor* t = TfLiteInterpreterGetInputTensor(interpreter_, i);
   if (!t) return InvalidArgumentError("TFLite has no input " + std::to_string(i));
   if (TfLiteTensorByteSize(t) != value.bytes.size()) {
-    return InvalidArgumentError("TFLite input " + std::to_string(i) + " holds " + std::to_string(TfLiteTensorByteSize(t)) +
-                                " bytes, given " + std::to_string(value.bytes.size()));
+    return InvalidArgumentError("TFLite input " + std::to_string(i) + " holds " +
+                                std::to_string(TfLiteTensorByteSize(t)) + " bytes, given " +
+                                std::to_string(value.bytes.size()));
   }
   if (TfLiteTensorCopyFromBuffer(t, value.bytes.data(), value.bytes.size()) != kTfLiteOk) {
     return InternalError("TFLite refused the input copy");
@@ -114,7 +129,8 @@ Status TfLiteRunner::SetInput(int i, const HostTensor& value) {
 }
 
 Status TfLiteRunner::Invoke() {
-  if (TfLiteInterpreterInvoke(interpreter_) != kTfLiteOk) return InternalError("TFLite Invoke failed");
+  if (TfLiteInterpreterInvoke(interpreter_) != kTfLiteOk)
+    return InternalError("TFLite Invoke failed");
   return Status::Ok();
 }
 

@@ -5,6 +5,8 @@
 //             [--num_threads=1] [--enable_op_profiling] [--input_npy=a.npy,b.npy]
 //             [--output_dir=DIR] [--report_json=report.json]
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "bench/flags.h"
 #include "bench/host_tensor.h"
@@ -26,7 +27,9 @@ namespace vkd::tools {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 std::vector<std::string> SplitComma(const std::string& s) {
   std::vector<std::string> out;
@@ -68,9 +71,11 @@ int Run(int argc, char** argv) {
   flags.Define("num_runs", "50", "timed invocations");
   flags.Define("warmup_runs", "1", "untimed invocations before the timed ones");
   flags.Define("num_threads", "1", "CPU threads for the CPU kernels");
-  flags.Define("use_gpu", "false", "run supported ops on the GPU (Vulkan); the GPU path is not built yet");
+  flags.Define("use_gpu", "false",
+               "run supported ops on the GPU (Vulkan); the GPU path is not built yet");
   flags.Define("enable_op_profiling", "false", "time every node and print the most expensive ones");
-  flags.Define("input_npy", "", "comma-separated .npy files, one per model input (default: seeded random inputs)");
+  flags.Define("input_npy", "",
+               "comma-separated .npy files, one per model input (default: seeded random inputs)");
   flags.Define("output_dir", "", "write output_<i>.npy of the first run into this folder");
   flags.Define("report_json", "", "write a JSON report to this path");
   flags.Define("seed", "1", "seed of the random inputs");
@@ -94,14 +99,16 @@ int Run(int argc, char** argv) {
   auto use_gpu = flags.GetBool("use_gpu");
   auto profiling = flags.GetBool("enable_op_profiling");
   auto seed = flags.GetInt("seed");
-  for (const Status& s : {num_runs.status(), warmup_runs.status(), num_threads.status(), use_gpu.status(),
-                          profiling.status(), seed.status()}) {
+  for (const Status& s : {num_runs.status(), warmup_runs.status(), num_threads.status(),
+                          use_gpu.status(), profiling.status(), seed.status()}) {
     if (!s.ok()) return Fail(s.message());
   }
   if (*num_runs < 1) return Fail("--num_runs must be >= 1");
   if (*warmup_runs < 0) return Fail("--warmup_runs must be >= 0");
   if (*use_gpu) {
-    std::fprintf(stderr, "vkd-bench: warning: the GPU path is not available in this build; running on the CPU\n");
+    std::fprintf(
+        stderr,
+        "vkd-bench: warning: the GPU path is not available in this build; running on the CPU\n");
   }
 
   // Init: read, create, allocate.
@@ -131,12 +138,13 @@ int Run(int argc, char** argv) {
     if (!npy.ok()) return Fail(npy.status().message());
     const ir::Tensor& spec = interp->input_tensor(static_cast<int>(i));
     if (npy->type != spec.type) {
-      return Fail(npy_files[i] + ": dtype " + ir::DataTypeName(npy->type) + " but input " + TensorSummary(spec) +
-                  " needs " + ir::DataTypeName(spec.type));
+      return Fail(npy_files[i] + ": dtype " + ir::DataTypeName(npy->type) + " but input " +
+                  TensorSummary(spec) + " needs " + ir::DataTypeName(spec.type));
     }
     if (npy->shape != spec.shape) {
       if (Status s = interp->ResizeInput(static_cast<int>(i), npy->shape); !s.ok()) {
-        return Fail(npy_files[i] + ": shape " + ir::ShapeToString(npy->shape) + " does not fit: " + s.message());
+        return Fail(npy_files[i] + ": shape " + ir::ShapeToString(npy->shape) +
+                    " does not fit: " + s.message());
       }
     }
     inputs.push_back(std::move(npy).value());
@@ -162,8 +170,9 @@ int Run(int argc, char** argv) {
       ::mkdir(out_dir.c_str(), 0755);
       for (int o = 0; o < interp->num_outputs(); ++o) {
         const ir::Tensor& ot = interp->output_tensor(o);
-        HostTensor h{ot.type, ot.shape,
-                     std::vector<uint8_t>(interp->output_data(o), interp->output_data(o) + ot.bytes())};
+        HostTensor h{
+            ot.type, ot.shape,
+            std::vector<uint8_t>(interp->output_data(o), interp->output_data(o) + ot.bytes())};
         const std::string path = out_dir + "/output_" + std::to_string(o) + ".npy";
         if (Status s = WriteNpy(path, h); !s.ok()) return Fail(s.message());
       }
@@ -185,12 +194,15 @@ int Run(int argc, char** argv) {
   std::printf("  backend      cpu (%d thread%s)%s\n", *num_threads, *num_threads == 1 ? "" : "s",
               *use_gpu ? "  [GPU requested, not available]" : "");
   std::printf("  nodes        %zu (all on CPU)\n", g.nodes.size());
-  for (int i = 0; i < interp->num_inputs(); ++i) std::printf("  input %d      %s\n", i, TensorSummary(interp->input_tensor(i)).c_str());
-  for (int o = 0; o < interp->num_outputs(); ++o) std::printf("  output %d     %s\n", o, TensorSummary(interp->output_tensor(o)).c_str());
-  std::printf("  init         %.2f ms (read %.2f ms, prepare %.2f ms)\n", init_ms, read_ms, prepare_ms);
+  for (int i = 0; i < interp->num_inputs(); ++i)
+    std::printf("  input %d      %s\n", i, TensorSummary(interp->input_tensor(i)).c_str());
+  for (int o = 0; o < interp->num_outputs(); ++o)
+    std::printf("  output %d     %s\n", o, TensorSummary(interp->output_tensor(o)).c_str());
+  std::printf("  init         %.2f ms (read %.2f ms, prepare %.2f ms)\n", init_ms, read_ms,
+              prepare_ms);
   std::printf("  arena        %.2f MiB\n", interp->arena_bytes() / 1048576.0);
-  std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min, st.median, st.mean,
-              st.max, *num_runs);
+  std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
+              st.median, st.mean, st.max, *num_runs);
 
   nlohmann::json report;
   report["model"] = graph_path;
@@ -199,7 +211,8 @@ int Run(int argc, char** argv) {
   report["nodes_total"] = g.nodes.size();
   report["nodes_on_gpu"] = 0;
   report["num_runs"] = *num_runs;
-  report["latency_ms"] = {{"min", st.min}, {"median", st.median}, {"mean", st.mean}, {"max", st.max}};
+  report["latency_ms"] = {
+      {"min", st.min}, {"median", st.median}, {"mean", st.mean}, {"max", st.max}};
   report["init_ms"] = init_ms;
   report["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
   report["arena_bytes"] = interp->arena_bytes();
@@ -213,19 +226,25 @@ int Run(int argc, char** argv) {
     for (const auto& p : prof) {
       const double avg = p.invokes ? p.total_ms / p.invokes : 0;
       const std::string op = ir::OpTypeName(g.nodes[p.node_index].op);
-      per_op.push_back({{"node", p.node_index}, {"op", op}, {"placement", "cpu"}, {"avg_ms", avg},
+      per_op.push_back({{"node", p.node_index},
+                        {"op", op},
+                        {"placement", "cpu"},
+                        {"avg_ms", avg},
                         {"percent", total > 0 ? 100.0 * p.total_ms / total : 0}});
       by_type[op].first += avg;
       by_type[op].second += 1;
     }
     report["per_op"] = per_op;
-    std::sort(prof.begin(), prof.end(), [](const auto& a, const auto& b) { return a.total_ms > b.total_ms; });
+    std::sort(prof.begin(), prof.end(),
+              [](const auto& a, const auto& b) { return a.total_ms > b.total_ms; });
     std::printf("  op profile   (average per invoke, most expensive first)\n");
     std::printf("    %-6s %-22s %10s %7s\n", "node", "op", "ms", "%");
     for (size_t i = 0; i < std::min<size_t>(prof.size(), 10); ++i) {
       const auto& p = prof[i];
-      std::printf("    %-6d %-22s %10.4f %6.1f%%\n", p.node_index, ir::OpTypeName(g.nodes[p.node_index].op).c_str(),
-                  p.invokes ? p.total_ms / p.invokes : 0, total > 0 ? 100.0 * p.total_ms / total : 0);
+      std::printf("    %-6d %-22s %10.4f %6.1f%%\n", p.node_index,
+                  ir::OpTypeName(g.nodes[p.node_index].op).c_str(),
+                  p.invokes ? p.total_ms / p.invokes : 0,
+                  total > 0 ? 100.0 * p.total_ms / total : 0);
     }
     std::printf("  by op type\n");
     nlohmann::json summary = nlohmann::json::object();

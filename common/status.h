@@ -53,12 +53,18 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgumentError(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgumentError(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFoundError(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status UnimplementedError(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
+inline Status UnimplementedError(std::string m) {
+  return {StatusCode::kUnimplemented, std::move(m)};
+}
 inline Status DataLossError(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status OutOfRangeError(std::string m) { return {StatusCode::kOutOfRange, std::move(m)}; }
-inline Status ResourceExhaustedError(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
+inline Status ResourceExhaustedError(std::string m) {
+  return {StatusCode::kResourceExhausted, std::move(m)};
+}
 inline Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
@@ -67,7 +73,7 @@ template <typename T>
 class [[nodiscard]] StatusOr {
  public:
   StatusOr(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).ok()); }  // NOLINT
-  StatusOr(T value) : v_(std::move(value)) {}                                             // NOLINT
+  StatusOr(T value) : v_(std::move(value)) {}                                              // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
@@ -89,17 +95,17 @@ class [[nodiscard]] StatusOr {
 #define VKD_CONCAT_INNER_(a, b) a##b
 #define VKD_CONCAT_(a, b) VKD_CONCAT_INNER_(a, b)
 
-#define VKD_RETURN_IF_ERROR(expr)                 \
-  do {                                            \
-    ::vkd::Status vkd_status_ = (expr);           \
-    if (!vkd_status_.ok()) return vkd_status_;    \
+#define VKD_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::vkd::Status vkd_status_ = (expr);        \
+    if (!vkd_status_.ok()) return vkd_status_; \
   } while (0)
 
 // Like VKD_RETURN_IF_ERROR, prefixing the message with `ctx` (a std::string).
-#define VKD_RETURN_IF_ERROR_CTX(expr, ctx)                            \
-  do {                                                                \
-    ::vkd::Status vkd_status_ = (expr);                               \
-    if (!vkd_status_.ok()) return vkd_status_.WithContext(ctx);       \
+#define VKD_RETURN_IF_ERROR_CTX(expr, ctx)                      \
+  do {                                                          \
+    ::vkd::Status vkd_status_ = (expr);                         \
+    if (!vkd_status_.ok()) return vkd_status_.WithContext(ctx); \
   } while (0)
 
 #define VKD_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
@@ -112,7 +118,7 @@ class [[nodiscard]] StatusOr {
 
 // Returns InvalidArgument with `msg` when `cond` is false. For checks of
 // model-supplied data; internal invariants use assert.
-#define VKD_CHECK_ARG(cond, msg)                                    \
-  do {                                                              \
-    if (!(cond)) return ::vkd::InvalidArgumentError(msg);           \
+#define VKD_CHECK_ARG(cond, msg)                          \
+  do {                                                    \
+    if (!(cond)) return ::vkd::InvalidArgumentError(msg); \
   } while (0)

@@ -18,9 +18,11 @@ Interpreter::Interpreter(ir::Graph graph, const InterpreterOptions& options)
 
 Interpreter::~Interpreter() = default;
 
-StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph, const InterpreterOptions& options) {
+StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph,
+                                                           const InterpreterOptions& options) {
   if (options.num_threads < 1 || options.num_threads > 256) {
-    return InvalidArgumentError("num_threads " + std::to_string(options.num_threads) + " out of range [1, 256]");
+    return InvalidArgumentError("num_threads " + std::to_string(options.num_threads) +
+                                " out of range [1, 256]");
   }
   std::unique_ptr<Interpreter> interp(new Interpreter(std::move(graph), options));
   const ir::Graph& g = interp->graph_;
@@ -29,7 +31,8 @@ StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph, cons
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const KernelRegistration* reg = FindKernel(g.nodes[n].op);
     if (!reg) {
-      return UnimplementedError(ir::NodeLabel(g, static_cast<int>(n)) + ": no CPU kernel for this op");
+      return UnimplementedError(ir::NodeLabel(g, static_cast<int>(n)) +
+                                ": no CPU kernel for this op");
     }
     interp->kernels_[n] = reg;
   }
@@ -47,15 +50,18 @@ Status Interpreter::ResizeInput(int input_index, const ir::Shape& shape) {
   }
   ir::Tensor& t = tensors_[graph_.inputs[input_index]];
   if (shape.size() != t.shape.size()) {
-    return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name + "': rank " +
-                                std::to_string(shape.size()) + " != model rank " + std::to_string(t.shape.size()));
+    return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name +
+                                "': rank " + std::to_string(shape.size()) + " != model rank " +
+                                std::to_string(t.shape.size()));
   }
   for (size_t d = 0; d < shape.size(); ++d) {
     const bool dynamic = !t.shape_signature.empty() && t.shape_signature[d] == -1;
-    if (shape[d] <= 0 || (!dynamic && shape[d] != graph_.tensors[graph_.inputs[input_index]].shape[d])) {
-      return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name + "': cannot resize " +
-                                  ir::ShapeToString(t.shape) + " to " + ir::ShapeToString(shape) +
-                                  " (signature " + ir::ShapeToString(t.shape_signature) + ")");
+    if (shape[d] <= 0 ||
+        (!dynamic && shape[d] != graph_.tensors[graph_.inputs[input_index]].shape[d])) {
+      return InvalidArgumentError("input " + std::to_string(input_index) + " '" + t.name +
+                                  "': cannot resize " + ir::ShapeToString(t.shape) + " to " +
+                                  ir::ShapeToString(shape) + " (signature " +
+                                  ir::ShapeToString(t.shape_signature) + ")");
     }
   }
   t.shape = shape;
@@ -71,12 +77,15 @@ Status Interpreter::AllocateTensors() {
   }
   // Prepare: shape propagation, weight packing.
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
+    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
+                      options_.use_reference_kernels);
     Status s = kernels_[n]->prepare(ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     for (int32_t t : g.nodes[n].outputs) {
       for (int32_t d : tensors_[t].shape) {
-        if (d < 0) return InternalError(ir::NodeLabel(g, static_cast<int>(n)) + ": kernel left output shape unset");
+        if (d < 0)
+          return InternalError(ir::NodeLabel(g, static_cast<int>(n)) +
+                               ": kernel left output shape unset");
       }
     }
   }
@@ -101,7 +110,8 @@ Status Interpreter::AllocateTensors() {
       last[t] = kEnd;
     }
     if (tensors_[t].type == ir::DataType::kString) {
-      return UnimplementedError(ir::TensorLabel(g, static_cast<int>(t)) + ": STRING tensors unsupported");
+      return UnimplementedError(ir::TensorLabel(g, static_cast<int>(t)) +
+                                ": STRING tensors unsupported");
     }
     lifetimes.push_back({tensors_[t].bytes(), first[t], std::max(last[t], first[t])});
     planned.push_back(static_cast<int>(t));
@@ -110,7 +120,9 @@ Status Interpreter::AllocateTensors() {
   if (plan.arena_bytes != arena_bytes_ || !arena_) {
     const size_t bytes = std::max<size_t>(plan.arena_bytes, kArenaAlignment);
     void* p = std::aligned_alloc(kArenaAlignment, bytes);
-    if (!p) return ResourceExhaustedError("cannot allocate a " + std::to_string(bytes) + "-byte tensor arena");
+    if (!p)
+      return ResourceExhaustedError("cannot allocate a " + std::to_string(bytes) +
+                                    "-byte tensor arena");
     std::memset(p, 0, bytes);  // variables start at zero, as in TFLite
     arena_ = std::unique_ptr<uint8_t[], void (*)(void*)>(static_cast<uint8_t*>(p), std::free);
     arena_bytes_ = plan.arena_bytes;
@@ -124,14 +136,16 @@ Status Interpreter::Invoke() {
   if (!allocated_) return InvalidArgumentError("Invoke before AllocateTensors (or after a resize)");
   const ir::Graph& g = graph_;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
+    KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
+                      options_.use_reference_kernels);
     std::chrono::steady_clock::time_point start;
     if (options_.enable_profiling) start = std::chrono::steady_clock::now();
     Status s = kernels_[n]->eval(ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     if (options_.enable_profiling) {
       profile_[n].total_ms +=
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       ++profile_[n].invokes;
     }
   }

@@ -42,7 +42,8 @@ struct NodeProfile {
 
 class Interpreter {
  public:
-  static StatusOr<std::unique_ptr<Interpreter>> Create(ir::Graph graph, const InterpreterOptions& options);
+  static StatusOr<std::unique_ptr<Interpreter>> Create(ir::Graph graph,
+                                                       const InterpreterOptions& options);
   ~Interpreter();
 
   Status ResizeInput(int input_index, const ir::Shape& shape);
@@ -69,10 +70,10 @@ class Interpreter {
   ir::Graph graph_;
   InterpreterOptions options_;
   ThreadPool pool_;
-  std::vector<const KernelRegistration*> kernels_;  // per node
+  std::vector<const KernelRegistration*> kernels_;    // per node
   std::vector<std::unique_ptr<KernelState>> states_;  // per node
-  std::vector<ir::Tensor> tensors_;                  // runtime shapes
-  std::vector<uint8_t*> data_;                       // per tensor
+  std::vector<ir::Tensor> tensors_;                   // runtime shapes
+  std::vector<uint8_t*> data_;                        // per tensor
   std::unique_ptr<uint8_t[], void (*)(void*)> arena_{nullptr, nullptr};
   size_t arena_bytes_ = 0;
   bool allocated_ = false;

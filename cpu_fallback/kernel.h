@@ -29,7 +29,11 @@ class KernelContext {
   KernelContext(const ir::Node& node, std::vector<ir::Tensor>& tensors,
                 const std::vector<uint8_t*>& data, ThreadPool& pool,
                 std::unique_ptr<KernelState>& state, bool use_reference)
-      : node_(node), tensors_(tensors), data_(data), pool_(pool), state_(state),
+      : node_(node),
+        tensors_(tensors),
+        data_(data),
+        pool_(pool),
+        state_(state),
         use_reference_(use_reference) {}
 
   const ir::Node& node() const { return node_; }
@@ -43,14 +47,20 @@ class KernelContext {
   const ir::Tensor& output(int i) const { return tensors_[node_.outputs[i]]; }
 
   template <typename T>
-  const T* input_data(int i) const { return reinterpret_cast<const T*>(data_[node_.inputs[i]]); }
+  const T* input_data(int i) const {
+    return reinterpret_cast<const T*>(data_[node_.inputs[i]]);
+  }
   template <typename T>
-  T* output_data(int i) const { return reinterpret_cast<T*>(data_[node_.outputs[i]]); }
+  T* output_data(int i) const {
+    return reinterpret_cast<T*>(data_[node_.outputs[i]]);
+  }
 
   ThreadPool& pool() const { return pool_; }
   std::unique_ptr<KernelState>& state() { return state_; }
   template <typename S>
-  S* state_as() const { return static_cast<S*>(state_.get()); }
+  S* state_as() const {
+    return static_cast<S*>(state_.get());
+  }
 
   // True when the caller asked for the spec-readable reference kernels
   // (tests run both); otherwise kernels pick their optimized form.

@@ -21,11 +21,11 @@ class KernelTable {
 void RegisterConvKernels(KernelTable& table);            // CONV_2D, DEPTHWISE_CONV_2D
 void RegisterFullyConnectedKernels(KernelTable& table);  // FULLY_CONNECTED
 void RegisterElementwiseKernels(KernelTable& table);     // ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM
-void RegisterActivationKernels(KernelTable& table);      // LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, ...
-void RegisterPoolKernels(KernelTable& table);            // AVERAGE_POOL_2D, MAX_POOL_2D
-void RegisterReduceKernels(KernelTable& table);          // MEAN
-void RegisterSoftmaxKernels(KernelTable& table);         // SOFTMAX
-void RegisterShapeKernels(KernelTable& table);           // RESHAPE, PAD, CONCATENATION, ...
-void RegisterQuantizeKernels(KernelTable& table);        // DEQUANTIZE
+void RegisterActivationKernels(KernelTable& table);  // LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, ...
+void RegisterPoolKernels(KernelTable& table);        // AVERAGE_POOL_2D, MAX_POOL_2D
+void RegisterReduceKernels(KernelTable& table);      // MEAN
+void RegisterSoftmaxKernels(KernelTable& table);     // SOFTMAX
+void RegisterShapeKernels(KernelTable& table);       // RESHAPE, PAD, CONCATENATION, ...
+void RegisterQuantizeKernels(KernelTable& table);    // DEQUANTIZE
 
 }  // namespace vkd::cpu

@@ -4,12 +4,18 @@ namespace vkd::ir {
 
 const char* ActivationName(Activation a) {
   switch (a) {
-    case Activation::kNone: return "NONE";
-    case Activation::kRelu: return "RELU";
-    case Activation::kReluN1To1: return "RELU_N1_TO_1";
-    case Activation::kRelu6: return "RELU6";
-    case Activation::kTanh: return "TANH";
-    case Activation::kSignBit: return "SIGN_BIT";
+    case Activation::kNone:
+      return "NONE";
+    case Activation::kRelu:
+      return "RELU";
+    case Activation::kReluN1To1:
+      return "RELU_N1_TO_1";
+    case Activation::kRelu6:
+      return "RELU6";
+    case Activation::kTanh:
+      return "TANH";
+    case Activation::kSignBit:
+      return "SIGN_BIT";
   }
   return "UNKNOWN_ACTIVATION";
 }
@@ -33,7 +39,8 @@ std::string NodeLabel(const Graph& graph, int node_index) {
   std::string s = "node " + std::to_string(node_index);
   if (node_index >= 0 && node_index < static_cast<int>(graph.nodes.size())) {
     const Node& node = graph.nodes[node_index];
-    s += " " + (node.op == OpType::kCustom ? "CUSTOM '" + node.custom_name + "'" : OpTypeName(node.op));
+    s += " " +
+         (node.op == OpType::kCustom ? "CUSTOM '" + node.custom_name + "'" : OpTypeName(node.op));
   }
   return s;
 }

@@ -53,7 +53,9 @@ struct Tensor {
   int64_t num_elements() const { return NumElements(shape); }
   size_t bytes() const { return static_cast<size_t>(num_elements()) * DataTypeSize(type); }
   template <typename T>
-  const T* const_data() const { return reinterpret_cast<const T*>(data); }
+  const T* const_data() const {
+    return reinterpret_cast<const T*>(data);
+  }
 };
 
 // An absent optional input is written as kNoTensor in Node::inputs.

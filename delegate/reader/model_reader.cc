@@ -118,24 +118,32 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
     }
     case BO::AddOptions: {
       ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(op.builtin_options_as_AddOptions()->fused_activation_function()));
+      VKD_ASSIGN_OR_RETURN(
+          r.activation,
+          ConvertActivation(op.builtin_options_as_AddOptions()->fused_activation_function()));
       r.pot_scale_int16 = op.builtin_options_as_AddOptions()->pot_scale_int16();
       return ir::OpOptions(r);
     }
     case BO::SubOptions: {
       ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(op.builtin_options_as_SubOptions()->fused_activation_function()));
+      VKD_ASSIGN_OR_RETURN(
+          r.activation,
+          ConvertActivation(op.builtin_options_as_SubOptions()->fused_activation_function()));
       r.pot_scale_int16 = op.builtin_options_as_SubOptions()->pot_scale_int16();
       return ir::OpOptions(r);
     }
     case BO::MulOptions: {
       ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(op.builtin_options_as_MulOptions()->fused_activation_function()));
+      VKD_ASSIGN_OR_RETURN(
+          r.activation,
+          ConvertActivation(op.builtin_options_as_MulOptions()->fused_activation_function()));
       return ir::OpOptions(r);
     }
     case BO::DivOptions: {
       ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(op.builtin_options_as_DivOptions()->fused_activation_function()));
+      VKD_ASSIGN_OR_RETURN(
+          r.activation,
+          ConvertActivation(op.builtin_options_as_DivOptions()->fused_activation_function()));
       return ir::OpOptions(r);
     }
     case BO::ConcatenationOptions: {
@@ -182,7 +190,8 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
     }
     case BO::ArgMaxOptions: {
       ir::ArgMaxOptions r;
-      VKD_ASSIGN_OR_RETURN(r.output_type, ConvertType(op.builtin_options_as_ArgMaxOptions()->output_type()));
+      VKD_ASSIGN_OR_RETURN(r.output_type,
+                           ConvertType(op.builtin_options_as_ArgMaxOptions()->output_type()));
       return ir::OpOptions(r);
     }
     case BO::PackOptions: {
@@ -212,22 +221,33 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
 // find the right struct (TFLite's parser does the same with its defaults).
 ir::OpOptions DefaultOptions(ir::OpType op) {
   switch (op) {
-    case ir::OpType::kConv2d: return ir::Conv2DOptions{};
-    case ir::OpType::kDepthwiseConv2d: return ir::DepthwiseConv2DOptions{};
-    case ir::OpType::kTransposeConv: return ir::TransposeConvOptions{};
+    case ir::OpType::kConv2d:
+      return ir::Conv2DOptions{};
+    case ir::OpType::kDepthwiseConv2d:
+      return ir::DepthwiseConv2DOptions{};
+    case ir::OpType::kTransposeConv:
+      return ir::TransposeConvOptions{};
     case ir::OpType::kAveragePool2d:
-    case ir::OpType::kMaxPool2d: return ir::Pool2DOptions{};
-    case ir::OpType::kFullyConnected: return ir::FullyConnectedOptions{};
+    case ir::OpType::kMaxPool2d:
+      return ir::Pool2DOptions{};
+    case ir::OpType::kFullyConnected:
+      return ir::FullyConnectedOptions{};
     case ir::OpType::kAdd:
     case ir::OpType::kSub:
     case ir::OpType::kMul:
-    case ir::OpType::kDiv: return ir::ElementwiseOptions{};
-    case ir::OpType::kConcatenation: return ir::ConcatenationOptions{};
-    case ir::OpType::kReshape: return ir::ReshapeOptions{};
-    case ir::OpType::kSoftmax: return ir::SoftmaxOptions{};
+    case ir::OpType::kDiv:
+      return ir::ElementwiseOptions{};
+    case ir::OpType::kConcatenation:
+      return ir::ConcatenationOptions{};
+    case ir::OpType::kReshape:
+      return ir::ReshapeOptions{};
+    case ir::OpType::kSoftmax:
+      return ir::SoftmaxOptions{};
     case ir::OpType::kMean:
-    case ir::OpType::kSum: return ir::ReducerOptions{};
-    default: return std::monostate{};
+    case ir::OpType::kSum:
+      return ir::ReducerOptions{};
+    default:
+      return std::monostate{};
   }
 }
 
@@ -236,7 +256,9 @@ class Reader {
   Reader(const uint8_t* data, size_t size) : file_(data), file_size_(size) {}
 
   StatusOr<Model> Read(std::shared_ptr<const void> owner) {
-    if (file_size_ < 8) return DataLossError("file too short to be a .tflite model (" + std::to_string(file_size_) + " bytes)");
+    if (file_size_ < 8)
+      return DataLossError("file too short to be a .tflite model (" + std::to_string(file_size_) +
+                           " bytes)");
     if (!flatbuffers::BufferHasIdentifier(file_, tfl::ModelIdentifier())) {
       return DataLossError("not a .tflite model: file identifier is not 'TFL3'");
     }
@@ -247,7 +269,8 @@ class Reader {
     vopts.max_depth = 64;
     vopts.max_tables = 10'000'000;
     vopts.check_alignment = true;
-    flatbuffers::Verifier verifier(file_, std::min<size_t>(file_size_, FLATBUFFERS_MAX_BUFFER_SIZE - 1), vopts);
+    flatbuffers::Verifier verifier(
+        file_, std::min<size_t>(file_size_, FLATBUFFERS_MAX_BUFFER_SIZE - 1), vopts);
     if (!tfl::VerifyModelBuffer(verifier)) {
       return DataLossError("model failed FlatBuffers verification (truncated or corrupt file)");
     }
@@ -255,10 +278,12 @@ class Reader {
     Model out;
     out.schema_version = m->version();
     if (out.schema_version != 3) {
-      return UnimplementedError("schema version " + std::to_string(out.schema_version) + " unsupported (need 3)");
+      return UnimplementedError("schema version " + std::to_string(out.schema_version) +
+                                " unsupported (need 3)");
     }
     out.description = Quote(m->description());
-    if (!m->subgraphs() || m->subgraphs()->size() == 0) return DataLossError("model has no subgraph");
+    if (!m->subgraphs() || m->subgraphs()->size() == 0)
+      return DataLossError("model has no subgraph");
     out.num_subgraphs = static_cast<int>(m->subgraphs()->size());
     model_ = m;
 
@@ -315,9 +340,13 @@ class Reader {
       tensor.type = *type;
       tensor.shape = ToVector(t->shape());
       for (int32_t d : tensor.shape) {
-        if (d < 0) return DataLossError(where() + ": negative dimension in shape " + ir::ShapeToString(tensor.shape));
+        if (d < 0)
+          return DataLossError(where() + ": negative dimension in shape " +
+                               ir::ShapeToString(tensor.shape));
       }
-      if (tensor.shape.size() > 8) return UnimplementedError(where() + ": rank " + std::to_string(tensor.shape.size()) + " > 8");
+      if (tensor.shape.size() > 8)
+        return UnimplementedError(where() + ": rank " + std::to_string(tensor.shape.size()) +
+                                  " > 8");
       tensor.shape_signature = ToVector(t->shape_signature());
       if (!tensor.shape_signature.empty() && tensor.shape_signature.size() != tensor.shape.size()) {
         return DataLossError(where() + ": shape_signature rank differs from shape rank");
@@ -343,8 +372,9 @@ class Reader {
             if (qd < 0 || qd >= static_cast<int>(tensor.shape.size()) ||
                 tensor.shape[qd] != static_cast<int32_t>(n)) {
               return DataLossError(where() + ": " + std::to_string(n) +
-                                   " per-channel scales do not match dimension " + std::to_string(qd) +
-                                   " of shape " + ir::ShapeToString(tensor.shape));
+                                   " per-channel scales do not match dimension " +
+                                   std::to_string(qd) + " of shape " +
+                                   ir::ShapeToString(tensor.shape));
             }
           }
         }
@@ -352,7 +382,8 @@ class Reader {
       // Constant data: buffer 0 is the empty sentinel.
       const uint32_t b = t->buffer();
       if (b >= num_buffers && !(b == 0 && num_buffers == 0)) {
-        return OutOfRangeError(where() + ": buffer index " + std::to_string(b) + " >= " + std::to_string(num_buffers) + " buffers");
+        return OutOfRangeError(where() + ": buffer index " + std::to_string(b) +
+                               " >= " + std::to_string(num_buffers) + " buffers");
       }
       if (b != 0) {
         const tfl::Buffer* buf = buffers->Get(b);
@@ -362,8 +393,10 @@ class Reader {
           // Data outside the flatbuffer (models > 2 GiB): offset from file start.
           const uint64_t off = buf->offset(), sz = buf->size();
           if (off > file_size_ || sz > file_size_ - off) {
-            return DataLossError(where() + ": buffer " + std::to_string(b) + " [" + std::to_string(off) + ", +" +
-                                 std::to_string(sz) + ") runs past the end of the file (" + std::to_string(file_size_) + " bytes)");
+            return DataLossError(where() + ": buffer " + std::to_string(b) + " [" +
+                                 std::to_string(off) + ", +" + std::to_string(sz) +
+                                 ") runs past the end of the file (" + std::to_string(file_size_) +
+                                 " bytes)");
           }
           data = file_ + off;
           bytes = sz;
@@ -377,8 +410,9 @@ class Reader {
           }
           const size_t need = tensor.bytes();
           if (bytes != need) {
-            return DataLossError(where() + ": buffer " + std::to_string(b) + " holds " + std::to_string(bytes) +
-                                 " bytes, shape " + ir::ShapeToString(tensor.shape) + " " +
+            return DataLossError(where() + ": buffer " + std::to_string(b) + " holds " +
+                                 std::to_string(bytes) + " bytes, shape " +
+                                 ir::ShapeToString(tensor.shape) + " " +
                                  ir::DataTypeName(tensor.type) + " needs " + std::to_string(need));
           }
           tensor.data = data;
@@ -401,7 +435,8 @@ class Reader {
       }
       if (idx < 0 || idx >= static_cast<int32_t>(g.tensors.size())) {
         return OutOfRangeError(std::string(what) + " " + std::to_string(k) + ": tensor index " +
-                               std::to_string(idx) + " out of range (" + std::to_string(g.tensors.size()) + " tensors)");
+                               std::to_string(idx) + " out of range (" +
+                               std::to_string(g.tensors.size()) + " tensors)");
       }
       dst->push_back(idx);
     }
@@ -417,7 +452,8 @@ class Reader {
       const tfl::Operator* op = sg.operators()->Get(i);
       const std::string where = "node " + std::to_string(i);
       if (op->opcode_index() >= num_codes) {
-        return OutOfRangeError(where + ": operator code index " + std::to_string(op->opcode_index()) +
+        return OutOfRangeError(where + ": operator code index " +
+                               std::to_string(op->opcode_index()) +
                                " >= " + std::to_string(num_codes) + " codes");
       }
       const tfl::OperatorCode* code = codes->Get(op->opcode_index());
@@ -430,8 +466,10 @@ class Reader {
       node.version = code->version();
       if (node.op == ir::OpType::kCustom) node.custom_name = Quote(code->custom_code());
       const std::string full = where + " " +
-                         (node.op == ir::OpType::kCustom ? "CUSTOM '" + node.custom_name + "'" : ir::OpTypeName(node.op));
-      VKD_RETURN_IF_ERROR_CTX(ReadIndexList(op->inputs(), g, "input", &node.inputs, /*allow_absent=*/true), full);
+                               (node.op == ir::OpType::kCustom ? "CUSTOM '" + node.custom_name + "'"
+                                                               : ir::OpTypeName(node.op));
+      VKD_RETURN_IF_ERROR_CTX(
+          ReadIndexList(op->inputs(), g, "input", &node.inputs, /*allow_absent=*/true), full);
       VKD_RETURN_IF_ERROR_CTX(ReadIndexList(op->outputs(), g, "output", &node.outputs), full);
       if (node.outputs.empty() && node.op != ir::OpType::kCustom) {
         return DataLossError(full + ": operator has no outputs");
@@ -439,7 +477,8 @@ class Reader {
       auto options = ConvertOptions(*op);
       if (!options.ok()) return options.status().WithContext(full);
       node.options = std::move(options).value();
-      if (std::holds_alternative<std::monostate>(node.options)) node.options = DefaultOptions(node.op);
+      if (std::holds_alternative<std::monostate>(node.options))
+        node.options = DefaultOptions(node.op);
       g.nodes.push_back(std::move(node));
     }
     return Status::Ok();
@@ -460,20 +499,21 @@ class Reader {
       for (int32_t t : node.inputs) {
         if (t == ir::kNoTensor) continue;
         if (!written[t]) {
-          return DataLossError(ir::NodeLabel(g, static_cast<int>(n)) + ": input " + ir::TensorLabel(g, t) +
-                               " is read before any node writes it");
+          return DataLossError(ir::NodeLabel(g, static_cast<int>(n)) + ": input " +
+                               ir::TensorLabel(g, t) + " is read before any node writes it");
         }
       }
       for (int32_t t : node.outputs) {
         if (g.tensors[t].is_constant()) {
-          return DataLossError(ir::NodeLabel(g, static_cast<int>(n)) + ": output " + ir::TensorLabel(g, t) +
-                               " is a constant");
+          return DataLossError(ir::NodeLabel(g, static_cast<int>(n)) + ": output " +
+                               ir::TensorLabel(g, t) + " is a constant");
         }
         written[t] = 1;
       }
     }
     for (int32_t t : g.outputs) {
-      if (!written[t]) return DataLossError("graph output " + ir::TensorLabel(g, t) + " is never written");
+      if (!written[t])
+        return DataLossError("graph output " + ir::TensorLabel(g, t) + " is never written");
     }
     return Status::Ok();
   }
@@ -485,7 +525,8 @@ class Reader {
 
 }  // namespace
 
-StatusOr<Model> ReadModelFromBuffer(std::shared_ptr<const void> owner, const uint8_t* data, size_t size) {
+StatusOr<Model> ReadModelFromBuffer(std::shared_ptr<const void> owner, const uint8_t* data,
+                                    size_t size) {
   if (!data) return InvalidArgumentError("model buffer is null");
   // Constant tensors are read in place, so the buffer must be aligned as the
   // flatbuffer requires (16 for buffer data).

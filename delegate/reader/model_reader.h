@@ -20,7 +20,7 @@ namespace vkd::reader {
 
 struct SignatureDef {
   std::string key;
-  std::vector<std::pair<std::string, int32_t>> inputs;   // alias -> tensor index
+  std::vector<std::pair<std::string, int32_t>> inputs;  // alias -> tensor index
   std::vector<std::pair<std::string, int32_t>> outputs;
 };
 

@@ -25,8 +25,9 @@ int GraphBuilder::AddInput(ir::DataType type, const ir::Shape& shape, const std:
   return t;
 }
 
-int GraphBuilder::AddConstantBytes(ir::DataType type, const ir::Shape& shape, std::vector<uint8_t> bytes,
-                                   const std::string& name, const ir::Quantization& quant) {
+int GraphBuilder::AddConstantBytes(ir::DataType type, const ir::Shape& shape,
+                                   std::vector<uint8_t> bytes, const std::string& name,
+                                   const ir::Quantization& quant) {
   int t = AddTensor(type, shape, name.empty() ? AutoName(name, "const") : name, quant);
   auto owned = std::make_shared<std::vector<uint8_t>>(std::move(bytes));
   graph_.tensors[t].data = owned->empty() ? nullptr : owned->data();
@@ -40,7 +41,8 @@ void GraphBuilder::SetShapeSignature(int tensor, const ir::Shape& signature) {
 }
 
 int GraphBuilder::AddNode(ir::OpType op, const std::vector<int32_t>& inputs,
-                          const std::vector<int32_t>& outputs, const ir::OpOptions& options, int version) {
+                          const std::vector<int32_t>& outputs, const ir::OpOptions& options,
+                          int version) {
   ir::Node n;
   n.op = op;
   n.version = version;

@@ -24,8 +24,8 @@ class GraphBuilder {
                 const ir::Quantization& quant = {});
   // A constant tensor; the element type follows T (float, int32_t, int8_t, ...).
   template <typename T>
-  int AddConstant(const ir::Shape& shape, const std::vector<T>& values, const std::string& name = "",
-                  const ir::Quantization& quant = {}) {
+  int AddConstant(const ir::Shape& shape, const std::vector<T>& values,
+                  const std::string& name = "", const ir::Quantization& quant = {}) {
     std::vector<uint8_t> bytes(values.size() * sizeof(T));
     if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
     return AddConstantBytes(ir::DataTypeOf<T>::value, shape, std::move(bytes), name, quant);
@@ -36,8 +36,9 @@ class GraphBuilder {
   void SetShapeSignature(int tensor, const ir::Shape& signature);
 
   // Appends a node; nodes run in the order they are added.
-  int AddNode(ir::OpType op, const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,
-              const ir::OpOptions& options = {}, int version = 1);
+  int AddNode(ir::OpType op, const std::vector<int32_t>& inputs,
+              const std::vector<int32_t>& outputs, const ir::OpOptions& options = {},
+              int version = 1);
   void MarkOutput(int tensor);
 
   // The graph built so far (the builder may be reused after).

@@ -16,70 +16,93 @@ using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 
 tfl::Padding ToTfl(ir::Padding p) { return static_cast<tfl::Padding>(p); }
-tfl::ActivationFunctionType ToTfl(ir::Activation a) { return static_cast<tfl::ActivationFunctionType>(a); }
+tfl::ActivationFunctionType ToTfl(ir::Activation a) {
+  return static_cast<tfl::ActivationFunctionType>(a);
+}
 tfl::TensorType ToTfl(ir::DataType t) { return static_cast<tfl::TensorType>(t); }
 
 // Writes the node's options as the union member TFLite expects for its op.
-std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb, const ir::Node& node) {
+std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb,
+                                                          const ir::Node& node) {
   using BO = tfl::BuiltinOptions;
   const ir::OpOptions& o = node.options;
   switch (node.op) {
     case ir::OpType::kConv2d: {
-      auto c = std::get_if<ir::Conv2DOptions>(&o) ? std::get<ir::Conv2DOptions>(o) : ir::Conv2DOptions{};
-      return {BO::Conv2DOptions, tfl::CreateConv2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h,
-                                                          ToTfl(c.activation), c.dilation_w, c.dilation_h).Union()};
+      auto c =
+          std::get_if<ir::Conv2DOptions>(&o) ? std::get<ir::Conv2DOptions>(o) : ir::Conv2DOptions{};
+      return {BO::Conv2DOptions,
+              tfl::CreateConv2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h,
+                                       ToTfl(c.activation), c.dilation_w, c.dilation_h)
+                  .Union()};
     }
     case ir::OpType::kDepthwiseConv2d: {
       auto c = std::get_if<ir::DepthwiseConv2DOptions>(&o) ? std::get<ir::DepthwiseConv2DOptions>(o)
-                                                            : ir::DepthwiseConv2DOptions{};
+                                                           : ir::DepthwiseConv2DOptions{};
       return {BO::DepthwiseConv2DOptions,
-              tfl::CreateDepthwiseConv2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h, c.depth_multiplier,
-                                                ToTfl(c.activation), c.dilation_w, c.dilation_h).Union()};
+              tfl::CreateDepthwiseConv2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h,
+                                                c.depth_multiplier, ToTfl(c.activation),
+                                                c.dilation_w, c.dilation_h)
+                  .Union()};
     }
     case ir::OpType::kTransposeConv: {
       auto c = std::get_if<ir::TransposeConvOptions>(&o) ? std::get<ir::TransposeConvOptions>(o)
-                                                          : ir::TransposeConvOptions{};
-      return {BO::TransposeConvOptions, tfl::CreateTransposeConvOptions(fbb, ToTfl(c.padding), c.stride_w,
-                                                                        c.stride_h, ToTfl(c.activation)).Union()};
+                                                         : ir::TransposeConvOptions{};
+      return {BO::TransposeConvOptions,
+              tfl::CreateTransposeConvOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h,
+                                              ToTfl(c.activation))
+                  .Union()};
     }
     case ir::OpType::kAveragePool2d:
     case ir::OpType::kMaxPool2d: {
-      auto c = std::get_if<ir::Pool2DOptions>(&o) ? std::get<ir::Pool2DOptions>(o) : ir::Pool2DOptions{};
-      return {BO::Pool2DOptions, tfl::CreatePool2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h, c.filter_w,
-                                                          c.filter_h, ToTfl(c.activation)).Union()};
+      auto c =
+          std::get_if<ir::Pool2DOptions>(&o) ? std::get<ir::Pool2DOptions>(o) : ir::Pool2DOptions{};
+      return {BO::Pool2DOptions,
+              tfl::CreatePool2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h, c.filter_w,
+                                       c.filter_h, ToTfl(c.activation))
+                  .Union()};
     }
     case ir::OpType::kFullyConnected: {
       auto c = std::get_if<ir::FullyConnectedOptions>(&o) ? std::get<ir::FullyConnectedOptions>(o)
-                                                           : ir::FullyConnectedOptions{};
+                                                          : ir::FullyConnectedOptions{};
       return {BO::FullyConnectedOptions,
-              tfl::CreateFullyConnectedOptions(fbb, ToTfl(c.activation),
-                                               c.shuffled_weights ? tfl::FullyConnectedOptionsWeightsFormat::SHUFFLED4x16INT8
-                                                                  : tfl::FullyConnectedOptionsWeightsFormat::DEFAULT,
-                                               c.keep_num_dims, c.asymmetric_quantize_inputs).Union()};
+              tfl::CreateFullyConnectedOptions(
+                  fbb, ToTfl(c.activation),
+                  c.shuffled_weights ? tfl::FullyConnectedOptionsWeightsFormat::SHUFFLED4x16INT8
+                                     : tfl::FullyConnectedOptionsWeightsFormat::DEFAULT,
+                  c.keep_num_dims, c.asymmetric_quantize_inputs)
+                  .Union()};
     }
     case ir::OpType::kAdd:
     case ir::OpType::kSub:
     case ir::OpType::kMul:
     case ir::OpType::kDiv: {
-      auto c = std::get_if<ir::ElementwiseOptions>(&o) ? std::get<ir::ElementwiseOptions>(o) : ir::ElementwiseOptions{};
+      auto c = std::get_if<ir::ElementwiseOptions>(&o) ? std::get<ir::ElementwiseOptions>(o)
+                                                       : ir::ElementwiseOptions{};
       auto act = ToTfl(c.activation);
-      if (node.op == ir::OpType::kAdd) return {BO::AddOptions, tfl::CreateAddOptions(fbb, act, c.pot_scale_int16).Union()};
-      if (node.op == ir::OpType::kSub) return {BO::SubOptions, tfl::CreateSubOptions(fbb, act, c.pot_scale_int16).Union()};
-      if (node.op == ir::OpType::kMul) return {BO::MulOptions, tfl::CreateMulOptions(fbb, act).Union()};
+      if (node.op == ir::OpType::kAdd)
+        return {BO::AddOptions, tfl::CreateAddOptions(fbb, act, c.pot_scale_int16).Union()};
+      if (node.op == ir::OpType::kSub)
+        return {BO::SubOptions, tfl::CreateSubOptions(fbb, act, c.pot_scale_int16).Union()};
+      if (node.op == ir::OpType::kMul)
+        return {BO::MulOptions, tfl::CreateMulOptions(fbb, act).Union()};
       return {BO::DivOptions, tfl::CreateDivOptions(fbb, act).Union()};
     }
     case ir::OpType::kConcatenation: {
       auto c = std::get_if<ir::ConcatenationOptions>(&o) ? std::get<ir::ConcatenationOptions>(o)
-                                                          : ir::ConcatenationOptions{};
-      return {BO::ConcatenationOptions, tfl::CreateConcatenationOptions(fbb, c.axis, ToTfl(c.activation)).Union()};
+                                                         : ir::ConcatenationOptions{};
+      return {BO::ConcatenationOptions,
+              tfl::CreateConcatenationOptions(fbb, c.axis, ToTfl(c.activation)).Union()};
     }
     case ir::OpType::kReshape: {
-      auto c = std::get_if<ir::ReshapeOptions>(&o) ? std::get<ir::ReshapeOptions>(o) : ir::ReshapeOptions{};
+      auto c = std::get_if<ir::ReshapeOptions>(&o) ? std::get<ir::ReshapeOptions>(o)
+                                                   : ir::ReshapeOptions{};
       if (!c.has_new_shape) return {BO::NONE, 0};
-      return {BO::ReshapeOptions, tfl::CreateReshapeOptions(fbb, fbb.CreateVector(c.new_shape)).Union()};
+      return {BO::ReshapeOptions,
+              tfl::CreateReshapeOptions(fbb, fbb.CreateVector(c.new_shape)).Union()};
     }
     case ir::OpType::kSoftmax: {
-      auto c = std::get_if<ir::SoftmaxOptions>(&o) ? std::get<ir::SoftmaxOptions>(o) : ir::SoftmaxOptions{};
+      auto c = std::get_if<ir::SoftmaxOptions>(&o) ? std::get<ir::SoftmaxOptions>(o)
+                                                   : ir::SoftmaxOptions{};
       return {BO::SoftmaxOptions, tfl::CreateSoftmaxOptions(fbb, c.beta).Union()};
     }
     case ir::OpType::kMean:
@@ -87,30 +110,37 @@ std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb
     case ir::OpType::kReduceMax:
     case ir::OpType::kReduceMin:
     case ir::OpType::kReduceProd: {
-      auto c = std::get_if<ir::ReducerOptions>(&o) ? std::get<ir::ReducerOptions>(o) : ir::ReducerOptions{};
+      auto c = std::get_if<ir::ReducerOptions>(&o) ? std::get<ir::ReducerOptions>(o)
+                                                   : ir::ReducerOptions{};
       return {BO::ReducerOptions, tfl::CreateReducerOptions(fbb, c.keep_dims).Union()};
     }
     case ir::OpType::kSqueeze: {
-      auto c = std::get_if<ir::SqueezeOptions>(&o) ? std::get<ir::SqueezeOptions>(o) : ir::SqueezeOptions{};
-      return {BO::SqueezeOptions, tfl::CreateSqueezeOptions(fbb, fbb.CreateVector(c.squeeze_dims)).Union()};
+      auto c = std::get_if<ir::SqueezeOptions>(&o) ? std::get<ir::SqueezeOptions>(o)
+                                                   : ir::SqueezeOptions{};
+      return {BO::SqueezeOptions,
+              tfl::CreateSqueezeOptions(fbb, fbb.CreateVector(c.squeeze_dims)).Union()};
     }
     case ir::OpType::kSplit: {
-      auto c = std::get_if<ir::SplitOptions>(&o) ? std::get<ir::SplitOptions>(o) : ir::SplitOptions{};
+      auto c =
+          std::get_if<ir::SplitOptions>(&o) ? std::get<ir::SplitOptions>(o) : ir::SplitOptions{};
       return {BO::SplitOptions, tfl::CreateSplitOptions(fbb, c.num_splits).Union()};
     }
     case ir::OpType::kStridedSlice: {
       auto c = std::get_if<ir::StridedSliceOptions>(&o) ? std::get<ir::StridedSliceOptions>(o)
-                                                         : ir::StridedSliceOptions{};
+                                                        : ir::StridedSliceOptions{};
       return {BO::StridedSliceOptions,
-              tfl::CreateStridedSliceOptions(fbb, c.begin_mask, c.end_mask, c.ellipsis_mask, c.new_axis_mask,
-                                             c.shrink_axis_mask, c.offset).Union()};
+              tfl::CreateStridedSliceOptions(fbb, c.begin_mask, c.end_mask, c.ellipsis_mask,
+                                             c.new_axis_mask, c.shrink_axis_mask, c.offset)
+                  .Union()};
     }
     case ir::OpType::kCast: {
       auto c = std::get_if<ir::CastOptions>(&o) ? std::get<ir::CastOptions>(o) : ir::CastOptions{};
-      return {BO::CastOptions, tfl::CreateCastOptions(fbb, ToTfl(c.in_type), ToTfl(c.out_type)).Union()};
+      return {BO::CastOptions,
+              tfl::CreateCastOptions(fbb, ToTfl(c.in_type), ToTfl(c.out_type)).Union()};
     }
     case ir::OpType::kArgMax: {
-      auto c = std::get_if<ir::ArgMaxOptions>(&o) ? std::get<ir::ArgMaxOptions>(o) : ir::ArgMaxOptions{};
+      auto c =
+          std::get_if<ir::ArgMaxOptions>(&o) ? std::get<ir::ArgMaxOptions>(o) : ir::ArgMaxOptions{};
       return {BO::ArgMaxOptions, tfl::CreateArgMaxOptions(fbb, ToTfl(c.output_type)).Union()};
     }
     case ir::OpType::kPack: {
@@ -118,32 +148,43 @@ std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb
       return {BO::PackOptions, tfl::CreatePackOptions(fbb, c.values_count, c.axis).Union()};
     }
     case ir::OpType::kUnpack: {
-      auto c = std::get_if<ir::UnpackOptions>(&o) ? std::get<ir::UnpackOptions>(o) : ir::UnpackOptions{};
+      auto c =
+          std::get_if<ir::UnpackOptions>(&o) ? std::get<ir::UnpackOptions>(o) : ir::UnpackOptions{};
       return {BO::UnpackOptions, tfl::CreateUnpackOptions(fbb, c.num, c.axis).Union()};
     }
     case ir::OpType::kResizeBilinear: {
-      auto c = std::get_if<ir::ResizeOptions>(&o) ? std::get<ir::ResizeOptions>(o) : ir::ResizeOptions{};
+      auto c =
+          std::get_if<ir::ResizeOptions>(&o) ? std::get<ir::ResizeOptions>(o) : ir::ResizeOptions{};
       return {BO::ResizeBilinearOptions,
               tfl::CreateResizeBilinearOptions(fbb, c.align_corners, c.half_pixel_centers).Union()};
     }
     case ir::OpType::kResizeNearestNeighbor: {
-      auto c = std::get_if<ir::ResizeOptions>(&o) ? std::get<ir::ResizeOptions>(o) : ir::ResizeOptions{};
+      auto c =
+          std::get_if<ir::ResizeOptions>(&o) ? std::get<ir::ResizeOptions>(o) : ir::ResizeOptions{};
       return {BO::ResizeNearestNeighborOptions,
-              tfl::CreateResizeNearestNeighborOptions(fbb, c.align_corners, c.half_pixel_centers).Union()};
+              tfl::CreateResizeNearestNeighborOptions(fbb, c.align_corners, c.half_pixel_centers)
+                  .Union()};
     }
     case ir::OpType::kLeakyRelu: {
-      auto c = std::get_if<ir::LeakyReluOptions>(&o) ? std::get<ir::LeakyReluOptions>(o) : ir::LeakyReluOptions{};
+      auto c = std::get_if<ir::LeakyReluOptions>(&o) ? std::get<ir::LeakyReluOptions>(o)
+                                                     : ir::LeakyReluOptions{};
       return {BO::LeakyReluOptions, tfl::CreateLeakyReluOptions(fbb, c.alpha).Union()};
     }
-    case ir::OpType::kPad: return {BO::PadOptions, tfl::CreatePadOptions(fbb).Union()};
-    case ir::OpType::kPadv2: return {BO::PadV2Options, tfl::CreatePadV2Options(fbb).Union()};
-    case ir::OpType::kDequantize: return {BO::DequantizeOptions, tfl::CreateDequantizeOptions(fbb).Union()};
-    case ir::OpType::kQuantize: return {BO::QuantizeOptions, tfl::CreateQuantizeOptions(fbb).Union()};
-    case ir::OpType::kHardSwish: return {BO::HardSwishOptions, tfl::CreateHardSwishOptions(fbb).Union()};
+    case ir::OpType::kPad:
+      return {BO::PadOptions, tfl::CreatePadOptions(fbb).Union()};
+    case ir::OpType::kPadv2:
+      return {BO::PadV2Options, tfl::CreatePadV2Options(fbb).Union()};
+    case ir::OpType::kDequantize:
+      return {BO::DequantizeOptions, tfl::CreateDequantizeOptions(fbb).Union()};
+    case ir::OpType::kQuantize:
+      return {BO::QuantizeOptions, tfl::CreateQuantizeOptions(fbb).Union()};
+    case ir::OpType::kHardSwish:
+      return {BO::HardSwishOptions, tfl::CreateHardSwishOptions(fbb).Union()};
     case ir::OpType::kMaximum:
     case ir::OpType::kMinimum:
       return {BO::MaximumMinimumOptions, tfl::CreateMaximumMinimumOptions(fbb).Union()};
-    default: return {BO::NONE, 0};
+    default:
+      return {BO::NONE, 0};
   }
 }
 
@@ -174,14 +215,14 @@ StatusOr<std::vector<uint8_t>> SerializeGraph(const ir::Graph& g, const std::str
     const ir::Tensor& t = g.tensors[i];
     Offset<tfl::QuantizationParameters> q = 0;
     if (!t.quant.empty()) {
-      q = tfl::CreateQuantizationParameters(fbb, 0, 0, fbb.CreateVector(t.quant.scale),
-                                            fbb.CreateVector(t.quant.zero_point), tfl::QuantizationDetails::NONE, 0,
-                                            t.quant.quantized_dimension);
+      q = tfl::CreateQuantizationParameters(
+          fbb, 0, 0, fbb.CreateVector(t.quant.scale), fbb.CreateVector(t.quant.zero_point),
+          tfl::QuantizationDetails::NONE, 0, t.quant.quantized_dimension);
     }
     auto shape = fbb.CreateVector(t.shape);
     auto sig = t.shape_signature.empty() ? 0 : fbb.CreateVector(t.shape_signature);
-    tensors.push_back(tfl::CreateTensor(fbb, shape, ToTfl(t.type), tensor_buffer[i], fbb.CreateString(t.name), q,
-                                        t.is_variable, 0, sig));
+    tensors.push_back(tfl::CreateTensor(fbb, shape, ToTfl(t.type), tensor_buffer[i],
+                                        fbb.CreateString(t.name), q, t.is_variable, 0, sig));
   }
 
   // Operator codes, one per (op, version, custom name).
@@ -191,10 +232,14 @@ StatusOr<std::vector<uint8_t>> SerializeGraph(const ir::Graph& g, const std::str
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const ir::Node& node = g.nodes[n];
     for (int32_t t : node.inputs) {
-      if (!check_index(t, true)) return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) + ": input tensor index out of range");
+      if (!check_index(t, true))
+        return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) +
+                               ": input tensor index out of range");
     }
     for (int32_t t : node.outputs) {
-      if (!check_index(t, false)) return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) + ": output tensor index out of range");
+      if (!check_index(t, false))
+        return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) +
+                               ": output tensor index out of range");
     }
     const int32_t code = static_cast<int32_t>(node.op);
     auto key = std::make_tuple(code, node.version, node.custom_name);
@@ -211,8 +256,10 @@ StatusOr<std::vector<uint8_t>> SerializeGraph(const ir::Graph& g, const std::str
     operators.push_back(tfl::CreateOperator(fbb, it->second, fbb.CreateVector(node.inputs),
                                             fbb.CreateVector(node.outputs), opt_type, opt));
   }
-  for (int32_t t : g.inputs) if (!check_index(t, false)) return OutOfRangeError("graph input index out of range");
-  for (int32_t t : g.outputs) if (!check_index(t, false)) return OutOfRangeError("graph output index out of range");
+  for (int32_t t : g.inputs)
+    if (!check_index(t, false)) return OutOfRangeError("graph input index out of range");
+  for (int32_t t : g.outputs)
+    if (!check_index(t, false)) return OutOfRangeError("graph output index out of range");
 
   auto subgraph = tfl::CreateSubGraph(fbb, fbb.CreateVector(tensors), fbb.CreateVector(g.inputs),
                                       fbb.CreateVector(g.outputs), fbb.CreateVector(operators),

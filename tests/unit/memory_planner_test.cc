@@ -13,9 +13,12 @@ void ExpectNoLiveOverlap(const std::vector<TensorLifetime>& l, const MemoryPlan&
     EXPECT_LE(p.offsets[a] + l[a].bytes, p.arena_bytes);
     EXPECT_EQ(p.offsets[a] % 64, 0u);
     for (size_t b = a + 1; b < l.size(); ++b) {
-      const bool live_together = !(l[a].last_step < l[b].first_step || l[b].last_step < l[a].first_step);
-      const bool bytes_overlap = p.offsets[a] < p.offsets[b] + l[b].bytes && p.offsets[b] < p.offsets[a] + l[a].bytes;
-      EXPECT_FALSE(live_together && bytes_overlap && l[a].bytes && l[b].bytes) << "tensors " << a << " and " << b;
+      const bool live_together =
+          !(l[a].last_step < l[b].first_step || l[b].last_step < l[a].first_step);
+      const bool bytes_overlap =
+          p.offsets[a] < p.offsets[b] + l[b].bytes && p.offsets[b] < p.offsets[a] + l[a].bytes;
+      EXPECT_FALSE(live_together && bytes_overlap && l[a].bytes && l[b].bytes)
+          << "tensors " << a << " and " << b;
     }
   }
 }

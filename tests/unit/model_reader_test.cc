@@ -1,12 +1,13 @@
 // The reader against good, truncated, corrupt and malicious models: every bad
 // file must give a Status naming what is wrong and where, never a crash.
+#include "delegate/reader/model_reader.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <random>
 
-#include "delegate/reader/model_reader.h"
 #include "delegate/writer/graph_builder.h"
 #include "delegate/writer/model_writer.h"
 
@@ -56,7 +57,8 @@ TEST(ModelReader, RoundTripKeepsEverything) {
   EXPECT_EQ(r.tensors[1].name, "filter");
   ASSERT_TRUE(r.tensors[1].is_constant());
   EXPECT_EQ(r.tensors[1].const_data<float>()[5], 0.01f * 5.0f);  // bit-exact copy
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(r.tensors[1].data) % 16, 0u) << "constants must be aligned in place";
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(r.tensors[1].data) % 16, 0u)
+      << "constants must be aligned in place";
   EXPECT_EQ(r.inputs, g.inputs);
   EXPECT_EQ(r.outputs, g.outputs);
 }
@@ -86,7 +88,8 @@ TEST(ModelReader, RandomCorruptionNeverCrashes) {
   for (int trial = 0; trial < 2000; ++trial) {
     std::vector<uint8_t> bad = good;
     const int flips = 1 + trial % 4;
-    for (int f = 0; f < flips; ++f) bad[rng() % bad.size()] ^= static_cast<uint8_t>(1 + rng() % 255);
+    for (int f = 0; f < flips; ++f)
+      bad[rng() % bad.size()] ^= static_cast<uint8_t>(1 + rng() % 255);
     auto m = reader::ReadModelFromBytes(bad);
     if (!m.ok()) {
       ++rejected;
@@ -131,7 +134,8 @@ TEST(ModelReader, OutOfRangeTensorIndexNamesTheNode) {
 TEST(ModelReader, ConstantOfWrongSizeNamesTheTensor) {
   writer::GraphBuilder b;
   int in = b.AddInput(DataType::kFloat32, {1, 4}, "in");
-  int bias = b.AddConstantBytes(DataType::kFloat32, {4}, std::vector<uint8_t>(12), "short_bias");  // 3 floats for 4
+  int bias = b.AddConstantBytes(DataType::kFloat32, {4}, std::vector<uint8_t>(12),
+                                "short_bias");  // 3 floats for 4
   int out = b.AddTensor(DataType::kFloat32, {1, 4}, "out");
   b.AddNode(OpType::kAdd, {in, bias}, {out}, ir::ElementwiseOptions{});
   b.MarkOutput(out);
@@ -146,7 +150,8 @@ TEST(ModelReader, ReadBeforeWriteIsRejected) {
   int in = b.AddInput(DataType::kFloat32, {4}, "in");
   int mid = b.AddTensor(DataType::kFloat32, {4}, "mid");
   int out = b.AddTensor(DataType::kFloat32, {4}, "out");
-  b.AddNode(OpType::kAdd, {in, mid}, {out}, ir::ElementwiseOptions{});  // reads mid before it is written
+  b.AddNode(OpType::kAdd, {in, mid}, {out},
+            ir::ElementwiseOptions{});  // reads mid before it is written
   b.AddNode(OpType::kRelu, {in}, {mid});
   b.MarkOutput(out);
   auto m = reader::ReadModelFromBytes(Bytes(b.Build()));
@@ -168,9 +173,15 @@ TEST(ModelReader, LargeOpCodesUseTheNewField) {
 
 #ifdef VKD_SHARED_DIR
 TEST(ModelReader, ReadsEverySharedModel) {
-  const char* names[] = {"vww_96_float", "pretrainedResnet", "kws_ref_model_float32", "ad01_fp32",
-                         "mobilenet_v2_1.0_224", "mobilenet_v2_1.0_224_quant", "deeplabv3_mnv2_dm05_pascal_quant",
-                         "movenet_single_pose_lightning_ptq", "tf2_mobilenet_v2_1.0_224_ptq"};
+  const char* names[] = {"vww_96_float",
+                         "pretrainedResnet",
+                         "kws_ref_model_float32",
+                         "ad01_fp32",
+                         "mobilenet_v2_1.0_224",
+                         "mobilenet_v2_1.0_224_quant",
+                         "deeplabv3_mnv2_dm05_pascal_quant",
+                         "movenet_single_pose_lightning_ptq",
+                         "tf2_mobilenet_v2_1.0_224_ptq"};
   const std::string dir = std::string(VKD_SHARED_DIR) + "/models/";
   if (!std::ifstream(dir + "vww_96_float.tflite")) GTEST_SKIP() << "../shared/models not present";
   for (const char* n : names) {

@@ -1,0 +1,12 @@
+// PAD and PADV2, fast form: the output walked a row (innermost dimension) at
+// a time, each row a fill, a memcpy of the input row and a fill, instead of
+// a bounds check per element. Same results as reference/pad.h.
+#pragma once
+
+#include "cpu_fallback/reference/pad.h"
+
+namespace vkd::opt {
+
+void Pad(const ref::PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* out);
+
+}  // namespace vkd::opt

@@ -1,0 +1,80 @@
+#include "cpu_fallback/optimized/pool.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "cpu_fallback/activation.h"
+
+namespace vkd::opt {
+namespace {
+
+struct Job {
+  const ref::Pool2DParams* p;
+  const float* in;
+  float* out;
+};
+
+// Output rows [begin, end) of batch * out_h; the output pixel doubles as the
+// accumulator, so nothing is allocated.
+template <bool kAverage>
+void PoolRows(const Job& job, int64_t begin, int64_t end) {
+  const ref::Pool2DParams& p = *job.p;
+  const int c_count = p.channels;
+  for (int64_t row = begin; row < end; ++row) {
+    const int b = static_cast<int>(row / p.out_h);
+    const int out_y = static_cast<int>(row % p.out_h);
+    const int in_y_origin = out_y * p.stride_h - p.pad_h;
+    const int y0 = std::max(0, in_y_origin);
+    const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+    for (int out_x = 0; out_x < p.out_w; ++out_x) {
+      const int in_x_origin = out_x * p.stride_w - p.pad_w;
+      const int x0 = std::max(0, in_x_origin);
+      const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+      float* acc = job.out + (row * p.out_w + out_x) * c_count;
+      const float init = kAverage ? 0.0f : std::numeric_limits<float>::lowest();
+      std::fill(acc, acc + c_count, init);
+      for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+          const float* tap =
+              job.in + ((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * c_count;
+          if (kAverage) {
+            for (int c = 0; c < c_count; ++c) acc[c] += tap[c];
+          } else {
+            for (int c = 0; c < c_count; ++c) acc[c] = std::max(acc[c], tap[c]);
+          }
+        }
+      }
+      const float lo = p.act_min, hi = p.act_max;
+      if (kAverage) {
+        const int count = (y1 - y0) * (x1 - x0);
+        const float divisor = static_cast<float>(count > 0 ? count : 1);
+        for (int c = 0; c < c_count; ++c) acc[c] = cpu::ClampActivation(acc[c] / divisor, lo, hi);
+      } else {
+        for (int c = 0; c < c_count; ++c) acc[c] = cpu::ClampActivation(acc[c], lo, hi);
+      }
+    }
+  }
+}
+
+template <bool kAverage>
+void Run(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool) {
+  const Job job{&p, in, out};
+  const int64_t rows = static_cast<int64_t>(p.batch) * p.out_h;
+  // A chunk should carry ~32K multiply-adds before it is worth a worker.
+  const int64_t work_per_row =
+      std::max<int64_t>(1, static_cast<int64_t>(p.out_w) * p.channels * p.filter_h * p.filter_w);
+  const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
+  pool.ParallelFor(rows, min_rows, [&job](int64_t b, int64_t e) { PoolRows<kAverage>(job, b, e); });
+}
+
+}  // namespace
+
+void AveragePool(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool) {
+  Run<true>(p, in, out, pool);
+}
+
+void MaxPool(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool) {
+  Run<false>(p, in, out, pool);
+}
+
+}  // namespace vkd::opt

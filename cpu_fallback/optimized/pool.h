@@ -1,0 +1,14 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D, fast form: same results as
+// reference/pool.h (same tap order, same division), with the channel loop
+// innermost so it vectorizes, and output rows split across the thread pool.
+#pragma once
+
+#include "cpu_fallback/reference/pool.h"
+#include "cpu_fallback/thread_pool.h"
+
+namespace vkd::opt {
+
+void AveragePool(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool);
+void MaxPool(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool);
+
+}  // namespace vkd::opt

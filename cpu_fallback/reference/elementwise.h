@@ -1,0 +1,91 @@
+// Binary elementwise ops with N-d broadcasting (ADD, SUB, MUL, DIV, MAXIMUM,
+// MINIMUM, SQUARED_DIFFERENCE, PRELU), spelled out as TFLite's reference
+// kernels compute them.
+//
+// Broadcasting follows NumPy, as TFLite's CalculateShapeForBroadcast does:
+// shapes are right-aligned, and each pair of dimensions must be equal or one
+// of them 1. A BroadcastPlan, made once in Prepare, turns the two input shapes
+// into element strides (0 along broadcast dimensions) over the output shape,
+// so Eval needs no shape maths and no allocation.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "common/status.h"
+#include "delegate/ir/graph.h"
+
+namespace vkd::ref {
+
+enum class BinaryOp {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,  // float only; x / 0 is ±inf or NaN, as in IEEE (and TFLite)
+  kMaximum,
+  kMinimum,
+  kSquaredDifference,  // (a - b)^2
+  kPrelu,              // a >= 0 ? a : a * b (b is alpha)
+};
+
+// The scalar formula of `kOp`, shared by the reference and optimized loops so
+// both round the same way. int32 ADD/SUB/MUL wrap on overflow (TFLite's signed
+// arithmetic does in practice; unsigned makes it defined here).
+template <BinaryOp kOp, typename T>
+inline T ApplyBinaryOp(T a, T b) {
+  using Wide = std::conditional_t<std::is_integral_v<T>, uint32_t, T>;
+  if constexpr (kOp == BinaryOp::kAdd) {
+    return static_cast<T>(static_cast<Wide>(a) + static_cast<Wide>(b));
+  } else if constexpr (kOp == BinaryOp::kSub) {
+    return static_cast<T>(static_cast<Wide>(a) - static_cast<Wide>(b));
+  } else if constexpr (kOp == BinaryOp::kMul) {
+    return static_cast<T>(static_cast<Wide>(a) * static_cast<Wide>(b));
+  } else if constexpr (kOp == BinaryOp::kDiv) {
+    return a / b;
+  } else if constexpr (kOp == BinaryOp::kMaximum) {
+    return a > b ? a : b;
+  } else if constexpr (kOp == BinaryOp::kMinimum) {
+    return a < b ? a : b;
+  } else if constexpr (kOp == BinaryOp::kSquaredDifference) {
+    const T d = static_cast<T>(static_cast<Wide>(a) - static_cast<Wide>(b));
+    return static_cast<T>(static_cast<Wide>(d) * static_cast<Wide>(d));
+  } else {  // kPrelu
+    return a >= 0 ? a : static_cast<T>(a * b);
+  }
+}
+
+// cpu::ClampActivation (cpu_fallback/activation.h) for any T: the int32 kernels need it too.
+template <typename T>
+inline T ClampToRange(T x, T lo, T hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+// TFLite 2.9 broadcasts at most 4-D for most ops; 6 keeps us a superset.
+inline constexpr int kMaxBroadcastRank = 6;
+
+// The output shape of broadcasting `a` (input 0) with `b` (input 1). The error
+// names input 1: "input 1: shape [2,3] not broadcastable to [4,3]".
+StatusOr<ir::Shape> BroadcastShapes(const ir::Shape& a, const ir::Shape& b);
+
+// Iteration over the output in row-major order, with the matching element
+// offsets of each input. Dimensions are right-aligned and padded with leading
+// 1s to `rank`.
+struct BroadcastPlan {
+  int rank = 0;
+  int64_t dims[kMaxBroadcastRank] = {};
+  int64_t a_strides[kMaxBroadcastRank] = {};  // 0 where `a` is broadcast
+  int64_t b_strides[kMaxBroadcastRank] = {};  // 0 where `b` is broadcast
+};
+
+// The plan for output `out` = broadcast of `a` and `b`, padded to
+// kMaxBroadcastRank dimensions. Precondition: all ranks <= kMaxBroadcastRank
+// and `out` is BroadcastShapes(a, b).
+BroadcastPlan MakeBroadcastPlan(const ir::Shape& a, const ir::Shape& b, const ir::Shape& out);
+
+// out = clamp(op(a, b), act_min, act_max) over `plan` (from MakeBroadcastPlan).
+// Instantiated for float and int32_t (kDiv and kPrelu: float only).
+template <typename T>
+void BinaryElementwise(BinaryOp op, const BroadcastPlan& plan, const T* a, const T* b, T* out,
+                       T act_min, T act_max);
+
+}  // namespace vkd::ref

@@ -1,0 +1,79 @@
+#include "cpu_fallback/reference/pool.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "cpu_fallback/activation.h"
+
+namespace vkd::ref {
+
+int PoolOutputSize(ir::Padding padding, int in_size, int filter_size, int stride) {
+  if (stride <= 0) return 0;
+  if (padding == ir::Padding::kSame) return (in_size + stride - 1) / stride;
+  return (in_size + stride - filter_size) / stride;
+}
+
+int PoolLeadingPadding(int in_size, int filter_size, int stride, int out_size) {
+  const int total = (out_size - 1) * stride + filter_size - in_size;
+  return total > 0 ? total / 2 : 0;
+}
+
+namespace {
+
+// Visits each output element with the window of input taps that lie inside
+// the input: rows [y0, y1), columns [x0, x1) (input coordinates).
+template <typename Body>
+void ForEachWindow(const Pool2DParams& p, Body body) {
+  for (int b = 0; b < p.batch; ++b) {
+    for (int out_y = 0; out_y < p.out_h; ++out_y) {
+      const int in_y_origin = out_y * p.stride_h - p.pad_h;
+      const int y0 = std::max(0, in_y_origin);
+      const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+      for (int out_x = 0; out_x < p.out_w; ++out_x) {
+        const int in_x_origin = out_x * p.stride_w - p.pad_w;
+        const int x0 = std::max(0, in_x_origin);
+        const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+        for (int c = 0; c < p.channels; ++c) {
+          const int64_t out_index =
+              ((static_cast<int64_t>(b) * p.out_h + out_y) * p.out_w + out_x) * p.channels + c;
+          body(b, y0, y1, x0, x1, c, out_index);
+        }
+      }
+    }
+  }
+}
+
+inline int64_t InputIndex(const Pool2DParams& p, int b, int y, int x, int c) {
+  return ((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * p.channels + c;
+}
+
+}  // namespace
+
+void AveragePool(const Pool2DParams& p, const float* in, float* out) {
+  ForEachWindow(p, [&](int b, int y0, int y1, int x0, int x1, int c, int64_t out_index) {
+    float total = 0.0f;
+    int count = 0;
+    for (int y = y0; y < y1; ++y) {
+      for (int x = x0; x < x1; ++x) {
+        total += in[InputIndex(p, b, y, x, c)];
+        ++count;
+      }
+    }
+    // count > 0: the leading padding is below the filter size, so every window
+    // overlaps the input.
+    const float average = count > 0 ? total / static_cast<float>(count) : 0.0f;
+    out[out_index] = cpu::ClampActivation(average, p.act_min, p.act_max);
+  });
+}
+
+void MaxPool(const Pool2DParams& p, const float* in, float* out) {
+  ForEachWindow(p, [&](int b, int y0, int y1, int x0, int x1, int c, int64_t out_index) {
+    float max = std::numeric_limits<float>::lowest();
+    for (int y = y0; y < y1; ++y) {
+      for (int x = x0; x < x1; ++x) max = std::max(max, in[InputIndex(p, b, y, x, c)]);
+    }
+    out[out_index] = cpu::ClampActivation(max, p.act_min, p.act_max);
+  });
+}
+
+}  // namespace vkd::ref

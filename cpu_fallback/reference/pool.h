@@ -1,0 +1,34 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D on NHWC float tensors, as TFLite 2.9's
+// reference kernels compute them, plus the output-size and padding rules
+// pooling shares with TFLite's ComputePaddingHeightWidth.
+#pragma once
+
+#include <cstdint>
+
+#include "delegate/ir/op_options.h"
+
+namespace vkd::ref {
+
+struct Pool2DParams {
+  int batch = 0, in_h = 0, in_w = 0, channels = 0;
+  int out_h = 0, out_w = 0;
+  int filter_h = 0, filter_w = 0;
+  int stride_h = 1, stride_w = 1;
+  // Taps before the first input row/column. SAME padding puts the odd extra
+  // pad after the input, so only the leading amount matters.
+  int pad_h = 0, pad_w = 0;
+  float act_min = 0, act_max = 0;  // fused activation clamp
+};
+
+// TFLite's ComputeOutSize (dilation 1): SAME ceil(in / stride), VALID
+// ceil((in - filter + 1) / stride). May be <= 0 for VALID; callers reject that.
+int PoolOutputSize(ir::Padding padding, int in_size, int filter_size, int stride);
+// TFLite's ComputePaddingWithOffset, leading part: max(0, (out-1)*stride + filter - in) / 2.
+int PoolLeadingPadding(int in_size, int filter_size, int stride, int out_size);
+
+// Mean over the taps inside the input (padding taps are not counted), then clamp.
+void AveragePool(const Pool2DParams& p, const float* in, float* out);
+// Max over the taps inside the input, then clamp.
+void MaxPool(const Pool2DParams& p, const float* in, float* out);
+
+}  // namespace vkd::ref
