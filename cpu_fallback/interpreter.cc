@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "cpu_fallback/memory_planner.h"
 
@@ -37,6 +38,7 @@ StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph,
     interp->kernels_[n] = reg;
   }
   interp->tensors_ = g.tensors;
+  interp->folded_.assign(g.nodes.size(), 0);
   interp->data_.assign(g.tensors.size(), nullptr);
   interp->profile_.resize(g.nodes.size());
   for (size_t n = 0; n < g.nodes.size(); ++n) interp->profile_[n].node_index = static_cast<int>(n);
@@ -75,8 +77,9 @@ Status Interpreter::AllocateTensors() {
   for (size_t t = 0; t < tensors_.size(); ++t) {
     if (tensors_[t].is_constant()) data_[t] = const_cast<uint8_t*>(tensors_[t].data);
   }
-  // Prepare: shape propagation, weight packing.
+  // Prepare: shape propagation, weight packing; constant folding.
   for (size_t n = 0; n < g.nodes.size(); ++n) {
+    if (folded_[n]) continue;  // folded by an earlier AllocateTensors; inputs are constant
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
     Status s = kernels_[n]->prepare(ctx);
@@ -88,6 +91,7 @@ Status Interpreter::AllocateTensors() {
                                ": kernel left output shape unset");
       }
     }
+    VKD_RETURN_IF_ERROR(FoldIfConstant(static_cast<int>(n)));
   }
   // Lifetimes of every non-constant tensor, in steps (node indices).
   const int kEnd = INT_MAX / 2;
@@ -132,10 +136,51 @@ Status Interpreter::AllocateTensors() {
   return Status::Ok();
 }
 
+int Interpreter::num_folded_nodes() const {
+  int count = 0;
+  for (uint8_t f : folded_) count += f;
+  return count;
+}
+
+// A node whose inputs are all constants computes the same output on every
+// invoke: run it now into storage of its own and publish the output as a
+// constant, so later kernels see constant weights (and pack them) and the
+// planner leaves the tensor out of the arena. TFLite does the same for
+// DEQUANTIZE of constant weights.
+Status Interpreter::FoldIfConstant(int n) {
+  const ir::Node& node = graph_.nodes[n];
+  if (node.outputs.empty()) return Status::Ok();
+  for (int32_t t : node.inputs) {
+    if (t != ir::kNoTensor && !tensors_[t].is_constant()) return Status::Ok();
+  }
+  for (int32_t t : node.outputs) {
+    if (tensors_[t].is_variable || tensors_[t].type == ir::DataType::kString) return Status::Ok();
+  }
+  std::vector<std::unique_ptr<uint8_t[]>> storage;
+  for (int32_t t : node.outputs) {
+    storage.emplace_back(new (std::nothrow) uint8_t[std::max<size_t>(tensors_[t].bytes(), 1)]);
+    if (!storage.back()) return ResourceExhaustedError("cannot allocate a folded constant");
+    data_[t] = storage.back().get();
+  }
+  KernelContext ctx(node, tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
+  Status s = kernels_[n]->eval(ctx);
+  if (!s.ok()) return s.WithContext(ir::NodeLabel(graph_, n) + " (constant folding)");
+  for (size_t i = 0; i < node.outputs.size(); ++i) {
+    ir::Tensor& out = tensors_[node.outputs[i]];
+    out.data = storage[i].get();
+    out.data_bytes = out.bytes();
+    folded_storage_.push_back(std::move(storage[i]));
+  }
+  states_[n].reset();  // what the kernel prepared is no longer needed
+  folded_[n] = 1;
+  return Status::Ok();
+}
+
 Status Interpreter::Invoke() {
   if (!allocated_) return InvalidArgumentError("Invoke before AllocateTensors (or after a resize)");
   const ir::Graph& g = graph_;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
+    if (folded_[n]) continue;
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
     std::chrono::steady_clock::time_point start;

@@ -5,8 +5,11 @@
 //   Create(graph)      checks that every node has a kernel;
 //   ResizeInput(...)   optional, e.g. batch 4 for a model whose batch is -1;
 //   AllocateTensors()  runs every kernel's Prepare in order (shape
-//                      propagation, weight packing) and plans one arena for
-//                      all intermediates by lifetime;
+//                      propagation, weight packing), evaluates once every
+//                      node whose inputs are all constant (DEQUANTIZE of int8
+//                      weights, say) so that its output is a constant to the
+//                      nodes after it, and plans one arena for the remaining
+//                      intermediates by lifetime;
 //   Invoke()           runs every kernel's Eval.
 // Input and output data pointers are valid after AllocateTensors and stay
 // put until the next AllocateTensors.
@@ -61,11 +64,15 @@ class Interpreter {
   const uint8_t* output_data(int i) const { return data_[graph_.outputs[i]]; }
 
   size_t arena_bytes() const { return arena_bytes_; }
+  // Nodes evaluated once at AllocateTensors because all their inputs are constant.
+  int num_folded_nodes() const;
+  bool is_folded(int node_index) const { return folded_[node_index] != 0; }
   const std::vector<NodeProfile>& profile() const { return profile_; }
   void ResetProfile();
 
  private:
   Interpreter(ir::Graph graph, const InterpreterOptions& options);
+  Status FoldIfConstant(int node_index);
 
   ir::Graph graph_;
   InterpreterOptions options_;
@@ -75,6 +82,8 @@ class Interpreter {
   std::vector<ir::Tensor> tensors_;                   // runtime shapes
   std::vector<uint8_t*> data_;                        // per tensor
   std::unique_ptr<uint8_t[], void (*)(void*)> arena_{nullptr, nullptr};
+  std::vector<uint8_t> folded_;                             // per node
+  std::vector<std::unique_ptr<uint8_t[]>> folded_storage_;  // outputs of folded nodes
   size_t arena_bytes_ = 0;
   bool allocated_ = false;
   std::vector<NodeProfile> profile_;

@@ -40,7 +40,30 @@ void MicroKernel(const float* const* a, int segments, int segment_length,
     const float* __restrict rows[MR];
     for (int r = 0; r < MR; ++r) rows[r] = a[s * kTileRows + r];
     const float* __restrict w = panel + static_cast<size_t>(s) * segment_length * kPanelWidth;
-    for (int k = 0; k < segment_length; ++k) {
+    int k = 0;
+    if constexpr (MR <= 2) {
+      // Few rows (batch-1 FC, GEMV): one accumulator row per output row
+      // would chain every FMA on the previous one (4-cycle latency), so
+      // split k over four independent accumulators and add them at the end.
+      float part[3][MR][kPanelWidth] = {};
+      for (; k + 4 <= segment_length; k += 4) {
+        for (int r = 0; r < MR; ++r) {
+          const float* x = rows[r] + k;
+          for (int c = 0; c < kPanelWidth; ++c) {
+            block[r][c] += x[0] * w[c];
+            part[0][r][c] += x[1] * w[kPanelWidth + c];
+            part[1][r][c] += x[2] * w[2 * kPanelWidth + c];
+            part[2][r][c] += x[3] * w[3 * kPanelWidth + c];
+          }
+        }
+        w += 4 * kPanelWidth;
+      }
+      for (int r = 0; r < MR; ++r) {
+        for (int c = 0; c < kPanelWidth; ++c)
+          block[r][c] += (part[0][r][c] + part[1][r][c]) + part[2][r][c];
+      }
+    }
+    for (; k < segment_length; ++k) {
       for (int r = 0; r < MR; ++r) {
         const float x = rows[r][k];
         for (int c = 0; c < kPanelWidth; ++c) block[r][c] += x * w[c];

@@ -64,6 +64,40 @@ TEST(Interpreter, ResizeDynamicBatch) {
   EXPECT_FALSE((*interp)->ResizeInput(3, {1, 8}).ok());
 }
 
+TEST(Interpreter, FoldsNodesWhoseInputsAreConstant) {
+  // DEQUANTIZE(int8 constant) -> ADD(input, dequantized): the DEQUANTIZE runs
+  // once at AllocateTensors and never again.
+  writer::GraphBuilder b;
+  int in = b.AddInput(DataType::kFloat32, {4}, "in");
+  ir::Quantization q;
+  q.scale = {0.5f};
+  q.zero_point = {1};
+  int w = b.AddConstant<int8_t>({4}, {-3, 1, 5, 127}, "w_int8", q);
+  int deq = b.AddTensor(DataType::kFloat32, {4}, "w");
+  b.AddNode(OpType::kDequantize, {w}, {deq});
+  int out = b.AddTensor(DataType::kFloat32, {4}, "out");
+  b.AddNode(OpType::kAdd, {in, deq}, {out}, ir::ElementwiseOptions{});
+  b.MarkOutput(out);
+  auto interp = Interpreter::Create(b.Build(), {});
+  ASSERT_TRUE(interp.ok());
+  ASSERT_TRUE((*interp)->AllocateTensors().ok());
+  EXPECT_EQ((*interp)->num_folded_nodes(), 1);
+  EXPECT_TRUE((*interp)->is_folded(0));
+  EXPECT_TRUE((*interp)->tensor(deq).is_constant());
+  const float x[4] = {1, 2, 3, 4};
+  std::memcpy((*interp)->input_data(0), x, sizeof(x));
+  ASSERT_TRUE((*interp)->Invoke().ok());
+  const float* o = reinterpret_cast<const float*>((*interp)->output_data(0));
+  const float expect[4] = {1 + 0.5f * (-4), 2 + 0.5f * 0, 3 + 0.5f * 4, 4 + 0.5f * 126};
+  for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(o[i], expect[i]) << i;
+  // A second allocation keeps the folded constant valid.
+  ASSERT_TRUE((*interp)->AllocateTensors().ok());
+  std::memcpy((*interp)->input_data(0), x, sizeof(x));
+  ASSERT_TRUE((*interp)->Invoke().ok());
+  o = reinterpret_cast<const float*>((*interp)->output_data(0));
+  for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(o[i], expect[i]) << i;
+}
+
 TEST(Interpreter, InvokeBeforeAllocateFails) {
   auto interp = Interpreter::Create(ChainGraph(), {});
   ASSERT_TRUE(interp.ok());
