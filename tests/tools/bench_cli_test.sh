@@ -28,6 +28,28 @@ assert "'<f4'" in header and "(1, 10)" in header, header
 probs = struct.unpack("<10f", raw[10 + header_len:])
 assert abs(sum(probs) - 1.0) < 1e-4, probs
 PY
+# A valid input from .npy: a constant image; the run must succeed and be deterministic.
+python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 96, 96, 3), }"
+header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+with open(d + "/in.npy", "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+    f.write(struct.pack("<f", 0.25) * (96 * 96 * 3))
+PY
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/a" >/dev/null
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/b" --num_threads=2 >/dev/null
+cmp "$tmp/a/output_0.npy" "$tmp/b/output_0.npy" || python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def load(p):
+    raw = open(p, "rb").read(); n = struct.unpack("<H", raw[8:10])[0]
+    return struct.unpack("<10f", raw[10 + n:])
+a, b = load(d + "/a/output_0.npy"), load(d + "/b/output_0.npy")
+assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5, (a, b)
+PY
+"$BENCH" --help | grep -q -- "--input_npy"
 # The saved output fed back as... an input of the wrong dtype/shape must fail cleanly.
 if "$BENCH" --graph="$tmp/demo.tflite" --input_npy="$tmp/out/output_0.npy" 2>"$tmp/err"; then
   echo "a mismatched input was accepted"; exit 1

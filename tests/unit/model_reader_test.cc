@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <random>
 
 #include "delegate/writer/graph_builder.h"
 #include "delegate/writer/model_writer.h"
+#include "schema/tflite_model_generated.h"
 
 namespace vkd {
 namespace {
@@ -143,6 +145,64 @@ TEST(ModelReader, ConstantOfWrongSizeNamesTheTensor) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(m.status().message().find("short_bias"), std::string::npos) << m.status().message();
+}
+
+// Large models keep buffers outside the flatbuffer (Buffer.offset/size); an
+// offset or size past the end of the file must be caught, not read.
+std::vector<uint8_t> ModelWithExternalBuffer(
+    uint64_t offset, uint64_t size, vkd::tfl::TensorType w_type = vkd::tfl::TensorType::FLOAT32) {
+  namespace tfl = vkd::tfl;
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers = {tfl::CreateBuffer(fbb),
+                                                           tfl::CreateBuffer(fbb, 0, offset, size)};
+  std::vector<int32_t> shape = {4};
+  std::vector<flatbuffers::Offset<tfl::Tensor>> tensors = {
+      tfl::CreateTensor(fbb, fbb.CreateVector(shape), tfl::TensorType::FLOAT32, 0,
+                        fbb.CreateString("in")),
+      tfl::CreateTensor(fbb, fbb.CreateVector(shape), w_type, 1, fbb.CreateString("big_w")),
+      tfl::CreateTensor(fbb, fbb.CreateVector(shape), tfl::TensorType::FLOAT32, 0,
+                        fbb.CreateString("out"))};
+  std::vector<int32_t> ins = {0, 1}, outs = {2}, graph_in = {0};
+  auto op = tfl::CreateOperator(fbb, 0, fbb.CreateVector(ins), fbb.CreateVector(outs));
+  auto code = tfl::CreateOperatorCode(fbb, 0, 0, 1, tfl::BuiltinOperator::ADD);
+  auto sg = tfl::CreateSubGraph(fbb, fbb.CreateVector(tensors), fbb.CreateVector(graph_in),
+                                fbb.CreateVector(outs), fbb.CreateVector(&op, 1));
+  auto model = tfl::CreateModel(fbb, 3, fbb.CreateVector(&code, 1), fbb.CreateVector(&sg, 1), 0,
+                                fbb.CreateVector(buffers));
+  tfl::FinishModelBuffer(fbb, model);
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  return bytes;
+}
+
+TEST(ModelReader, ExternalBufferInsideTheFileIsUsedInPlace) {
+  // Writing non-default offset/size grows the flatbuffer a little: leave room.
+  const uint64_t offset = (ModelWithExternalBuffer(0, 0).size() + 64 + 15) / 16 * 16;
+  std::vector<uint8_t> bytes = ModelWithExternalBuffer(offset, 16);
+  ASSERT_LE(bytes.size(), offset);
+  bytes.resize(offset + 16, 0);
+  const float w[4] = {1, 2, 3, 4};
+  std::memcpy(bytes.data() + offset, w, 16);
+  auto m = reader::ReadModelFromBytes(bytes);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_TRUE(m->graph.tensors[1].is_constant());
+  EXPECT_EQ(m->graph.tensors[1].const_data<float>()[3], 4.0f);
+}
+
+TEST(ModelReader, ExternalBufferPastTheEndNamesTheTensor) {
+  auto m = reader::ReadModelFromBytes(ModelWithExternalBuffer(1u << 30, 16));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(m.status().message().find("'big_w'"), std::string::npos) << m.status().message();
+  EXPECT_NE(m.status().message().find("past the end"), std::string::npos) << m.status().message();
+}
+
+TEST(ModelReader, UnsupportedTensorTypeNamesTheTensor) {
+  auto m = reader::ReadModelFromBytes(
+      ModelWithExternalBuffer(0, 0, static_cast<vkd::tfl::TensorType>(17)));  // INT4
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(m.status().message().find("tensor 1 'big_w'"), std::string::npos)
+      << m.status().message();
 }
 
 TEST(ModelReader, ReadBeforeWriteIsRejected) {
