@@ -95,4 +95,18 @@ inline std::string TypeMismatch(const char* what, ir::DataType got) {
   return std::string(what) + ": " + ir::DataTypeName(got) + " unsupported";
 }
 
+inline bool IsQuantizedType(ir::DataType t) {
+  return t == ir::DataType::kInt8 || t == ir::DataType::kUInt8 || t == ir::DataType::kInt16;
+}
+
+// The error for a tensor type a kernel does not take: quantized types are
+// named as such (their kernels are a separate family), others as unsupported.
+inline Status UnsupportedType(const char* what, ir::DataType type) {
+  if (IsQuantizedType(type)) {
+    return UnimplementedError(std::string(what) + ": quantized " + ir::DataTypeName(type) +
+                              " not implemented yet");
+  }
+  return UnimplementedError(TypeMismatch(what, type));
+}
+
 }  // namespace vkd::cpu

@@ -22,11 +22,7 @@ struct UnaryState : KernelState {
 
 Status CheckFloatType(const char* what, ir::DataType type) {
   if (type == ir::DataType::kFloat32) return Status::Ok();
-  if (type == ir::DataType::kInt8 || type == ir::DataType::kUInt8 || type == ir::DataType::kInt16) {
-    return UnimplementedError(std::string(what) + ": quantized " + ir::DataTypeName(type) +
-                              " not implemented yet");
-  }
-  return UnimplementedError(TypeMismatch(what, type));
+  return UnsupportedType(what, type);
 }
 
 Status PrepareUnary(KernelContext& ctx) {

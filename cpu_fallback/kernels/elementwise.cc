@@ -46,10 +46,6 @@ void GetActivationRangeInt32(ir::Activation activation, int32_t* min, int32_t* m
   }
 }
 
-bool IsQuantizedType(ir::DataType t) {
-  return t == ir::DataType::kInt8 || t == ir::DataType::kUInt8 || t == ir::DataType::kInt16;
-}
-
 // Ops that take ElementwiseOptions (and so a fused activation).
 constexpr bool HasActivation(BinaryOp op) {
   return op == BinaryOp::kAdd || op == BinaryOp::kSub || op == BinaryOp::kMul ||
@@ -78,11 +74,7 @@ Status Prepare(KernelContext& ctx) {
   const bool type_ok =
       a.type == ir::DataType::kFloat32 || (a.type == ir::DataType::kInt32 && SupportsInt32(kOp));
   if (!type_ok) {
-    if (IsQuantizedType(a.type)) {
-      return UnimplementedError(std::string("input 0: quantized ") + ir::DataTypeName(a.type) +
-                                " not implemented yet");
-    }
-    return UnimplementedError(TypeMismatch("input 0", a.type));
+    return UnsupportedType("input 0", a.type);
   }
   for (int i = 0; i < 2; ++i) {
     const ir::Shape& s = ctx.input(i).shape;

@@ -31,10 +31,6 @@ Status CheckSameType(const KernelContext& ctx) {
   return Status::Ok();
 }
 
-bool IsQuantizedType(ir::DataType t) {
-  return t == ir::DataType::kInt8 || t == ir::DataType::kUInt8 || t == ir::DataType::kInt16;
-}
-
 // --- RESHAPE, SQUEEZE: the output is the input's bytes under a new shape. ---
 
 Status PrepareCopyCheck(const KernelContext& ctx) {
@@ -177,11 +173,7 @@ Status PreparePad(KernelContext& ctx) {
   const ir::Tensor& in = ctx.input(0);
   const ir::Tensor& paddings = ctx.input(1);
   if (in.type != ir::DataType::kFloat32 && in.type != ir::DataType::kInt32) {
-    if (IsQuantizedType(in.type)) {
-      return UnimplementedError(std::string("input 0: quantized ") + ir::DataTypeName(in.type) +
-                                " not implemented yet");
-    }
-    return UnimplementedError(TypeMismatch("input 0", in.type));
+    return UnsupportedType("input 0", in.type);
   }
   VKD_RETURN_IF_ERROR(CheckSameType(ctx));
   const int rank = static_cast<int>(in.shape.size());
@@ -260,11 +252,7 @@ Status PrepareConcat(KernelContext& ctx) {
   const ir::Tensor& t0 = ctx.input(0);
   if (t0.type != ir::DataType::kFloat32 && t0.type != ir::DataType::kInt32 &&
       t0.type != ir::DataType::kInt64) {
-    if (IsQuantizedType(t0.type)) {
-      return UnimplementedError(std::string("input 0: quantized ") + ir::DataTypeName(t0.type) +
-                                " not implemented yet");
-    }
-    return UnimplementedError(TypeMismatch("input 0", t0.type));
+    return UnsupportedType("input 0", t0.type);
   }
   VKD_RETURN_IF_ERROR(CheckSameType(ctx));
   const auto opts = ctx.options<ir::ConcatenationOptions>();

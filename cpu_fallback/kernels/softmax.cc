@@ -23,12 +23,7 @@ Status Prepare(KernelContext& ctx) {
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
   if (in.type != ir::DataType::kFloat32) {
-    if (in.type == ir::DataType::kInt8 || in.type == ir::DataType::kUInt8 ||
-        in.type == ir::DataType::kInt16) {
-      return UnimplementedError(std::string("input 0: quantized ") + ir::DataTypeName(in.type) +
-                                " not implemented yet");
-    }
-    return UnimplementedError(TypeMismatch("input 0", in.type));
+    return UnsupportedType("input 0", in.type);
   }
   if (out.type != in.type) return UnimplementedError(TypeMismatch("output 0", out.type));
   if (in.shape.empty()) return InvalidArgumentError("input 0: a scalar has no axis to normalize");
