@@ -109,4 +109,19 @@ inline Status UnsupportedType(const char* what, ir::DataType type) {
   return UnimplementedError(TypeMismatch(what, type));
 }
 
+// The common preamble of single-input float kernels: one present input, one
+// output, FLOAT32 in and the same type out.
+inline Status CheckFloatUnaryIo(KernelContext& ctx) {
+  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
+                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
+  VKD_CHECK_ARG(ctx.num_outputs() == 1,
+                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  const ir::Tensor& in = ctx.input(0);
+  if (in.type != ir::DataType::kFloat32) return UnsupportedType("input 0", in.type);
+  if (ctx.output(0).type != in.type) {
+    return UnimplementedError(TypeMismatch("output 0", ctx.output(0).type));
+  }
+  return Status::Ok();
+}
+
 }  // namespace vkd::cpu

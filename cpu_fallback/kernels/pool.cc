@@ -17,16 +17,9 @@ struct PoolState : KernelState {
 };
 
 Status Prepare(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckFloatUnaryIo(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
-  if (in.type != ir::DataType::kFloat32) {
-    return UnsupportedType("input 0", in.type);
-  }
-  if (out.type != in.type) return UnimplementedError(TypeMismatch("output 0", out.type));
   if (in.shape.size() != 4) {
     return InvalidArgumentError("input 0: shape " + ir::ShapeToString(in.shape) +
                                 " is not 4-D NHWC");
