@@ -29,7 +29,15 @@ StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph,
   const ir::Graph& g = interp->graph_;
   interp->kernels_.resize(g.nodes.size());
   interp->states_.resize(g.nodes.size());
+  interp->custom_.resize(g.nodes.size());
   for (size_t n = 0; n < g.nodes.size(); ++n) {
+    if (g.nodes[n].op == ir::OpType::kCustom) {
+      auto it = options.custom_kernels.find(g.nodes[n].custom_name);
+      if (it != options.custom_kernels.end() && it->second) {
+        interp->custom_[n] = it->second;
+        continue;
+      }
+    }
     const KernelRegistration* reg = FindKernel(g.nodes[n].op);
     if (!reg) {
       return UnimplementedError(ir::NodeLabel(g, static_cast<int>(n)) +
@@ -82,7 +90,7 @@ Status Interpreter::AllocateTensors() {
     if (folded_[n]) continue;  // folded by an earlier AllocateTensors; inputs are constant
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
-    Status s = kernels_[n]->prepare(ctx);
+    Status s = PrepareNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     for (int32_t t : g.nodes[n].outputs) {
       for (int32_t d : tensors_[t].shape) {
@@ -136,6 +144,14 @@ Status Interpreter::AllocateTensors() {
   return Status::Ok();
 }
 
+Status Interpreter::PrepareNode(int n, KernelContext& ctx) {
+  return custom_[n] ? custom_[n]->Prepare(ctx) : kernels_[n]->prepare(ctx);
+}
+
+Status Interpreter::EvalNode(int n, KernelContext& ctx) {
+  return custom_[n] ? custom_[n]->Eval(ctx) : kernels_[n]->eval(ctx);
+}
+
 int Interpreter::num_folded_nodes() const {
   int count = 0;
   for (uint8_t f : folded_) count += f;
@@ -163,7 +179,7 @@ Status Interpreter::FoldIfConstant(int n) {
     data_[t] = storage.back().get();
   }
   KernelContext ctx(node, tensors_, data_, pool_, states_[n], options_.use_reference_kernels);
-  Status s = kernels_[n]->eval(ctx);
+  Status s = EvalNode(n, ctx);
   if (!s.ok()) return s.WithContext(ir::NodeLabel(graph_, n) + " (constant folding)");
   for (size_t i = 0; i < node.outputs.size(); ++i) {
     ir::Tensor& out = tensors_[node.outputs[i]];
@@ -185,7 +201,7 @@ Status Interpreter::Invoke() {
                       options_.use_reference_kernels);
     std::chrono::steady_clock::time_point start;
     if (options_.enable_profiling) start = std::chrono::steady_clock::now();
-    Status s = kernels_[n]->eval(ctx);
+    Status s = EvalNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     if (options_.enable_profiling) {
       profile_[n].total_ms +=

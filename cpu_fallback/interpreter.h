@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct InterpreterOptions {
   bool use_reference_kernels = false;
   // Time every node's Eval (adds two clock reads per node).
   bool enable_profiling = false;
+  // Kernels for CUSTOM nodes, by custom_name (GPU partitions).
+  std::map<std::string, std::shared_ptr<CustomKernel>> custom_kernels;
 };
 
 struct NodeProfile {
@@ -77,10 +80,14 @@ class Interpreter {
   ir::Graph graph_;
   InterpreterOptions options_;
   ThreadPool pool_;
-  std::vector<const KernelRegistration*> kernels_;    // per node
-  std::vector<std::unique_ptr<KernelState>> states_;  // per node
-  std::vector<ir::Tensor> tensors_;                   // runtime shapes
-  std::vector<uint8_t*> data_;                        // per tensor
+  Status PrepareNode(int n, KernelContext& ctx);
+  Status EvalNode(int n, KernelContext& ctx);
+
+  std::vector<const KernelRegistration*> kernels_;     // per node
+  std::vector<std::shared_ptr<CustomKernel>> custom_;  // per node; set for CUSTOM nodes
+  std::vector<std::unique_ptr<KernelState>> states_;   // per node
+  std::vector<ir::Tensor> tensors_;                    // runtime shapes
+  std::vector<uint8_t*> data_;                         // per tensor
   std::unique_ptr<uint8_t[], void (*)(void*)> arena_{nullptr, nullptr};
   std::vector<uint8_t> folded_;                             // per node
   std::vector<std::unique_ptr<uint8_t[]>> folded_storage_;  // outputs of folded nodes

@@ -87,6 +87,17 @@ struct KernelRegistration {
   Status (*eval)(KernelContext& ctx);
 };
 
+// A kernel supplied by the interpreter's user for CUSTOM nodes of a given
+// custom_name: the GPU delegate hands each of its partitions to the
+// interpreter this way, so CPU nodes and GPU partitions run in one invoke
+// (TFLite's ReplaceNodeSubsetsWithDelegateKernels, in miniature).
+class CustomKernel {
+ public:
+  virtual ~CustomKernel() = default;
+  virtual Status Prepare(KernelContext& ctx) = 0;
+  virtual Status Eval(KernelContext& ctx) = 0;
+};
+
 // The kernel for `op`, or nullptr when the CPU interpreter has none.
 const KernelRegistration* FindKernel(ir::OpType op);
 

@@ -7,6 +7,7 @@
 
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
+#include "delegate/model_runner.h"
 #include "delegate/reader/model_reader.h"
 #include "delegate/writer/model_writer.h"
 
@@ -49,6 +50,64 @@ double ElementAsDouble(const tools::HostTensor& t, int64_t i) {
 
 bool TfLiteAvailable() { return true; }  // this library is only built with TFLite
 
+namespace {
+std::shared_ptr<gpu_delegate::GpuContext> contexts[2];
+bool tried[2] = {false, false};
+
+// Destroys the shared contexts after the last test and before static
+// destructors run: by then the Vulkan loader and layers may be gone.
+class GpuContextEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (auto& c : contexts) {
+      if (c && c->instance().validation_error_count() > 0) {
+        ADD_FAILURE() << "Vulkan validation errors:\n" << GpuValidationMessages();
+      }
+    }
+    contexts[0].reset();
+    contexts[1].reset();
+  }
+};
+
+// One Vulkan instance and device for the whole test process (as a real
+// application has), validation on.
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16) {
+  if (!tried[fp16]) {
+    if (!tried[0] && !tried[1]) ::testing::AddGlobalTestEnvironment(new GpuContextEnvironment);
+    tried[fp16] = true;
+    gpu_delegate::GpuOptions o;
+    o.enable_validation = true;
+    o.precision = fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
+    auto ctx = gpu_delegate::GpuContext::Create(o);
+    if (ctx.ok())
+      contexts[fp16] = std::move(ctx).value();
+    else
+      std::fprintf(stderr, "no GPU test context: %s\n", ctx.status().ToString().c_str());
+  }
+  return contexts[fp16];
+}
+}  // namespace
+
+bool GpuAvailable() { return SharedGpuContext(false) != nullptr; }
+
+int GpuValidationErrors() {
+  int errors = 0;
+  for (bool fp16 : {false, true}) {
+    if (auto c = SharedGpuContext(fp16)) errors += c->instance().validation_error_count();
+  }
+  return errors;
+}
+
+std::string GpuValidationMessages() {
+  std::string all;
+  for (bool fp16 : {false, true}) {
+    if (auto c = SharedGpuContext(fp16)) {
+      for (const auto& m : c->instance().RecentValidationMessages()) all += m + "\n";
+    }
+  }
+  return all;
+}
+
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo, float hi) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(lo, hi);
@@ -77,42 +136,71 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
   // Ours: through the reader, as a user's file would go.
   auto model = reader::ReadModelFromBytes(*bytes);
   if (!model.ok()) return fail("read back: " + model.status().ToString());
-  cpu::InterpreterOptions io;
-  io.num_threads = options.num_threads;
-  io.use_reference_kernels = options.use_reference;
-  auto interp = cpu::Interpreter::Create(model->graph, io);
-  if (!interp.ok()) return fail("vkd create: " + interp.status().ToString());
-  if (Status s = (*interp)->AllocateTensors(); !s.ok())
+  RunnerOptions ro;
+  ro.cpu.num_threads = options.num_threads;
+  ro.cpu.use_reference_kernels = options.use_reference;
+  ro.use_gpu = options.use_gpu;
+  ro.warn_on_fallback = false;
+  if (options.use_gpu) {
+    ro.shared_context = SharedGpuContext(options.fp16);
+    if (!ro.shared_context) return fail("no GPU context");
+  }
+  const int errors_before = options.use_gpu ? GpuValidationErrors() : 0;
+  auto runner = ModelRunner::Create(model->graph, ro);
+  if (!runner.ok()) return fail("vkd create: " + runner.status().ToString());
+  if (Status s = (*runner)->AllocateTensors(); !s.ok())
     return fail("vkd allocate: " + s.ToString());
+  CompareReport r;
+  if (options.use_gpu) {
+    if (!(*runner)->gpu_fallback_reason().empty()) {
+      return fail("GPU fallback: " + (*runner)->gpu_fallback_reason());
+    }
+    r.gpu_nodes = (*runner)->plan().num_gpu_nodes();
+    for (const auto& p : (*runner)->partitions()) r.dispatches += p->num_dispatches();
+    if (!options.allow_cpu_nodes && r.gpu_nodes != static_cast<int>(model->graph.nodes.size())) {
+      std::string why;
+      for (size_t n = 0; n < (*runner)->verdicts().size(); ++n) {
+        if (!(*runner)->plan().cpu_reason.empty() && !(*runner)->plan().cpu_reason[n].empty()) {
+          why += " " + ir::NodeLabel(model->graph, static_cast<int>(n)) + ": " +
+                 (*runner)->plan().cpu_reason[n] + ";";
+        }
+      }
+      return fail("only " + std::to_string(r.gpu_nodes) + " of " +
+                  std::to_string(model->graph.nodes.size()) + " nodes on the GPU:" + why);
+    }
+  }
+  cpu::Interpreter* interp = &(*runner)->interpreter();
 
   tools::TfLiteRunOptions to;
   to.num_threads = 1;
   auto tfl = tools::TfLiteRunner::Create(*bytes, to);
   if (!tfl.ok()) return fail("tflite create: " + tfl.status().ToString());
 
-  for (int i = 0; i < (*interp)->num_inputs(); ++i) {
-    const ir::Tensor& t = (*interp)->input_tensor(i);
+  for (int i = 0; i < interp->num_inputs(); ++i) {
+    const ir::Tensor& t = interp->input_tensor(i);
     tools::HostTensor in = tools::RandomTensor(t.type, t.shape, options.seed + 7919u * i,
                                                options.input_min, options.input_max);
-    std::copy(in.bytes.begin(), in.bytes.end(), (*interp)->input_data(i));
+    std::copy(in.bytes.begin(), in.bytes.end(), interp->input_data(i));
     if (Status s = (*tfl)->SetInput(i, in); !s.ok()) return fail("tflite input: " + s.ToString());
   }
-  if (Status s = (*interp)->Invoke(); !s.ok()) return fail("vkd invoke: " + s.ToString());
+  if (Status s = interp->Invoke(); !s.ok()) return fail("vkd invoke: " + s.ToString());
   if (Status s = (*tfl)->Invoke(); !s.ok()) return fail("tflite invoke: " + s.ToString());
 
-  CompareReport r;
+  if (options.use_gpu && GpuValidationErrors() != errors_before) {
+    return fail("Vulkan validation errors:\n" + GpuValidationMessages());
+  }
   std::ostringstream worst;
-  for (int o = 0; o < (*interp)->num_outputs(); ++o) {
-    const ir::Tensor& ours_t = (*interp)->output_tensor(o);
+  for (int o = 0; o < interp->num_outputs(); ++o) {
+    const ir::Tensor& ours_t = interp->output_tensor(o);
     tools::HostTensor theirs = (*tfl)->GetOutput(o);
     if (ours_t.shape != theirs.shape || ours_t.type != theirs.type) {
       return fail("output " + std::to_string(o) + ": vkd " + ir::DataTypeName(ours_t.type) + " " +
                   ir::ShapeToString(ours_t.shape) + " vs tflite " + ir::DataTypeName(theirs.type) +
                   " " + ir::ShapeToString(theirs.shape));
     }
-    tools::HostTensor ours{ours_t.type, ours_t.shape,
-                           std::vector<uint8_t>((*interp)->output_data(o),
-                                                (*interp)->output_data(o) + ours_t.bytes())};
+    tools::HostTensor ours{
+        ours_t.type, ours_t.shape,
+        std::vector<uint8_t>(interp->output_data(o), interp->output_data(o) + ours_t.bytes())};
     double max_err = 0, max_ref = 0;
     int64_t worst_i = -1;
     for (int64_t i = 0; i < ours.num_elements(); ++i) {

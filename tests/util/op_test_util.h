@@ -26,11 +26,18 @@ struct CompareOptions {
   int num_threads = 1;
   bool use_reference = false;  // run vkdelegate's reference kernels instead of optimized
   std::string label;           // printed on failure (sweep parameters)
+  // Run vkdelegate with the GPU path (ModelRunner, validation layer on) and
+  // require every node on the GPU unless `allow_cpu_nodes`.
+  bool use_gpu = false;
+  bool fp16 = false;
+  bool allow_cpu_nodes = false;
 };
 
 struct CompareReport {
   double max_abs_error = 0;      // worst over all outputs
   double max_abs_reference = 0;  // max |tflite output|
+  int gpu_nodes = 0;             // with use_gpu: nodes placed on the GPU
+  int dispatches = 0;            // with use_gpu: GPU dispatches per invoke
 };
 
 ::testing::AssertionResult MatchesTfLite(const ir::Graph& graph, const CompareOptions& options,
@@ -39,6 +46,13 @@ struct CompareReport {
 // Runs both the optimized and the reference kernels against TFLite.
 ::testing::AssertionResult BothKernelsMatchTfLite(const ir::Graph& graph, CompareOptions options,
                                                   double tolerance);
+
+// True when a Vulkan device with the validation layer is present (GPU tests
+// skip otherwise, with a message).
+bool GpuAvailable();
+// Validation errors counted so far by the shared GPU test context.
+int GpuValidationErrors();
+std::string GpuValidationMessages();
 
 // Deterministic uniform random values.
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);

@@ -1,0 +1,84 @@
+// One GPU partition at run time: its program compiled to pipelines, its
+// tensors planned into one arena buffer, its constants uploaded once, and
+// one command sequence recorded once and replayed on every invoke (one
+// submit, one wait; no host round trip between the partition's ops).
+// Re-planned and re-recorded only when input shapes change.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "delegate/gpu/gpu_context.h"
+#include "delegate/gpu/program.h"
+#include "delegate/ir/graph.h"
+#include "delegate/partition/partitioner.h"
+#include "gpu_runtime/command_sequence.h"
+#include "gpu_runtime/descriptors.h"
+#include "gpu_runtime/memory.h"
+#include "gpu_runtime/pipeline.h"
+
+namespace vkd::gpu_delegate {
+
+struct PartitionInitStats {
+  double build_ms = 0;      // lowering + fusion + weight re-layout
+  double shader_ms = 0;     // codegen + SPIR-V (shaderc or cache)
+  double pipeline_ms = 0;   // vkCreateComputePipelines
+  double upload_ms = 0;     // constants to the GPU
+  double record_ms = 0;     // buffers, descriptor sets, command recording
+  int shader_compiles = 0;  // SPIR-V modules compiled (cache misses)
+};
+
+struct KernelProfile {
+  std::string name;        // "conv2d[node 3 CONV_2D]"
+  std::vector<int> nodes;  // graph nodes it computes
+  double total_ms = 0;     // GPU time summed over profiled invokes
+  int64_t invokes = 0;
+};
+
+class GpuPartition {
+ public:
+  // `graph` must outlive the partition.
+  GpuPartition(std::shared_ptr<GpuContext> context, const ir::Graph& graph,
+               partition::Partition partition);
+  ~GpuPartition();
+
+  // (Re)compiles for these runtime shapes (the graph's tensors after shape
+  // propagation). Cheap when the shapes are those of the last call.
+  Status Prepare(const std::vector<ir::Tensor>& tensors);
+  // inputs[i]: dense float data of partition input i; outputs[i]: where
+  // partition output i goes.
+  Status Invoke(const std::vector<const float*>& inputs, const std::vector<float*>& outputs);
+
+  const partition::Partition& partition() const { return partition_; }
+  const Program& program() const { return program_; }
+  int num_dispatches() const { return static_cast<int>(program_.kernels.size()); }
+  const PartitionInitStats& init_stats() const { return init_; }
+  size_t arena_bytes() const { return arena_ ? arena_->size() : 0; }
+  size_t constant_bytes() const { return constants_ ? constants_->size() : 0; }
+  const std::vector<KernelProfile>& profile() const { return profile_; }
+
+ private:
+  Status Compile();
+  Status PlanAndUpload();
+  Status Record();
+
+  std::shared_ptr<GpuContext> context_;
+  const ir::Graph& graph_;
+  partition::Partition partition_;
+  std::vector<ir::Shape> input_shapes_;  // shapes the program was built for
+  Program program_;
+  PartitionInitStats init_;
+  std::vector<std::unique_ptr<gpu::ComputePipeline>> pipelines_;  // per kernel
+  std::unique_ptr<gpu::Buffer> arena_, constants_, upload_, readback_;
+  std::vector<VkDeviceSize> offsets_;  // per program tensor: in arena_ or constants_
+  std::vector<VkDeviceSize> io_offsets_in_, io_offsets_out_;  // in upload_/readback_
+  std::unique_ptr<gpu::DescriptorArena> descriptors_;
+  std::vector<VkDescriptorSet> sets_;
+  std::unique_ptr<gpu::CommandSequence> sequence_;
+  std::vector<KernelProfile> profile_;
+  bool profiling_ = false;
+};
+
+}  // namespace vkd::gpu_delegate

@@ -1,0 +1,189 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED as GPU kernels. Weights are
+// re-laid out once here (layout.h); int8 weights of hybrid models arrive
+// already dequantized from FloatConstant.
+#include "delegate/gpu/layout.h"
+#include "delegate/gpu/lowering.h"
+
+namespace vkd::gpu_delegate {
+
+using shaders::TensorDims;
+
+int PaddingBefore(ir::Padding padding, int in, int filter, int stride, int dilation, int out) {
+  if (padding == ir::Padding::kValid) return 0;
+  const int effective = (filter - 1) * dilation + 1;
+  const int total = std::max((out - 1) * stride + effective - in, 0);
+  return total / 2;
+}
+
+Status AppendActivation(ir::Activation a, std::vector<shaders::PostOp>& post_ops) {
+  shaders::PostOp p;
+  switch (a) {
+    case ir::Activation::kNone:
+      return Status::Ok();
+    case ir::Activation::kRelu:
+      p.unary = shaders::UnaryOp::kRelu;
+      break;
+    case ir::Activation::kRelu6:
+      p.unary = shaders::UnaryOp::kRelu6;
+      break;
+    case ir::Activation::kReluN1To1:
+      p.unary = shaders::UnaryOp::kReluN1To1;
+      break;
+    // TFLite's float kernels turn a fused activation into a clamp range
+    // (CalculateActivationRange), which knows only the RELU family: TANH and
+    // SIGN_BIT fused into an op are ignored there, so here too.
+    case ir::Activation::kTanh:
+    case ir::Activation::kSignBit:
+      return Status::Ok();
+  }
+  post_ops.push_back(p);
+  return Status::Ok();
+}
+
+namespace {
+
+// Bias (optional input 2) padded to vec4 blocks.
+StatusOr<int> BiasBuffer(LoweringContext& ctx, int channels) {
+  const float* bias = nullptr;
+  if (ctx.node().inputs.size() > 2 && ctx.Input(2) != ir::kNoTensor) {
+    bias = ctx.FloatConstant(ctx.Input(2));
+    if (!bias) return UnimplementedError(ctx.label() + ": bias must be constant on the GPU");
+  }
+  return ctx.AddConstant(PadChannels(bias, channels), "bias");
+}
+
+// The 4x4-blocked GEMM: 1x1 convolutions with stride 1 and no padding, and
+// FULLY_CONNECTED. `rows` pixels of `k` channels times [units][k] weights.
+StatusOr<LoweredKernel> GemmKernel(LoweringContext& ctx, int in, const TensorDims& in_dims,
+                                   const TensorDims& out_dims, const float* weights, int units,
+                                   int k, ir::Activation act) {
+  LoweredKernel l;
+  l.spec.main = "conv2d_gemm";
+  l.spec.out = out_dims;
+  l.spec.inputs = {in_dims};
+  l.spec.const_buffers = {"weights", "bias"};
+  const int rows = out_dims.b * out_dims.h * out_dims.w;
+  l.spec.int_params = {{"ROWS", rows}};
+  l.spec.invocations = int64_t{(rows + 3) / 4} * out_dims.c4();
+  VKD_RETURN_IF_ERROR(AppendActivation(act, l.spec.post_ops));
+  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
+  const int w = ctx.AddConstant(RelayoutConvWeights(weights, units, 1, 1, k), "weights");
+  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, units));
+  l.bindings = {-1, in_tensor, w, bias};
+  l.output_tensor = ctx.node().outputs[0];
+  return l;
+}
+
+}  // namespace
+
+StatusOr<LoweredKernel> LowerConv2d(LoweringContext& ctx) {
+  const auto& o = std::get<ir::Conv2DOptions>(ctx.node().options);
+  const int in = ctx.Input(0), filter = ctx.Input(1), out = ctx.node().outputs[0];
+  VKD_ASSIGN_OR_RETURN(TensorDims in_dims, ctx.Dims(in));
+  VKD_ASSIGN_OR_RETURN(TensorDims out_dims, ctx.Dims(out));
+  const ir::Shape& fs = ctx.tensor(filter).shape;  // [O, KH, KW, I]
+  const float* weights = ctx.FloatConstant(filter);
+  if (!weights) return UnimplementedError(ctx.label() + ": filter must be constant on the GPU");
+  const int oc = fs[0], kh = fs[1], kw = fs[2], ic = fs[3];
+  // Padding is computed on the (possibly PAD-ed) tensor the model convolves.
+  const int pad_top =
+      ctx.folded_pad_top() + PaddingBefore(o.padding, in_dims.h + ctx.folded_pad_height(), kh,
+                                           o.stride_h, o.dilation_h, out_dims.h);
+  const int pad_left =
+      ctx.folded_pad_left() + PaddingBefore(o.padding, in_dims.w + ctx.folded_pad_width(), kw,
+                                            o.stride_w, o.dilation_w, out_dims.w);
+  if (kh == 1 && kw == 1 && o.stride_h == 1 && o.stride_w == 1 && pad_top == 0 && pad_left == 0 &&
+      in_dims.h == out_dims.h && in_dims.w == out_dims.w) {
+    return GemmKernel(ctx, in, in_dims, out_dims, weights, oc, ic, o.activation);
+  }
+  LoweredKernel l;
+  l.spec.main = "conv2d";
+  l.spec.out = out_dims;
+  l.spec.inputs = {in_dims};
+  l.spec.const_buffers = {"weights", "bias"};
+  l.spec.int_params = {{"KH", kh},
+                       {"KW", kw},
+                       {"STRIDE_X", o.stride_w},
+                       {"STRIDE_Y", o.stride_h},
+                       {"DILATION_X", o.dilation_w},
+                       {"DILATION_Y", o.dilation_h},
+                       {"PAD_TOP", pad_top},
+                       {"PAD_LEFT", pad_left}};
+  l.spec.invocations = int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4();
+  VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
+  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
+  const int w = ctx.AddConstant(RelayoutConvWeights(weights, oc, kh, kw, ic), "weights");
+  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, oc));
+  l.bindings = {-1, in_tensor, w, bias};
+  l.output_tensor = out;
+  return l;
+}
+
+StatusOr<LoweredKernel> LowerDepthwiseConv2d(LoweringContext& ctx) {
+  const auto& o = std::get<ir::DepthwiseConv2DOptions>(ctx.node().options);
+  const int in = ctx.Input(0), filter = ctx.Input(1), out = ctx.node().outputs[0];
+  VKD_ASSIGN_OR_RETURN(TensorDims in_dims, ctx.Dims(in));
+  VKD_ASSIGN_OR_RETURN(TensorDims out_dims, ctx.Dims(out));
+  const ir::Shape& fs = ctx.tensor(filter).shape;  // [1, KH, KW, OC]
+  const float* weights = ctx.FloatConstant(filter);
+  if (!weights) return UnimplementedError(ctx.label() + ": filter must be constant on the GPU");
+  const int kh = fs[1], kw = fs[2], oc = fs[3];
+  const int pad_top =
+      ctx.folded_pad_top() + PaddingBefore(o.padding, in_dims.h + ctx.folded_pad_height(), kh,
+                                           o.stride_h, o.dilation_h, out_dims.h);
+  const int pad_left =
+      ctx.folded_pad_left() + PaddingBefore(o.padding, in_dims.w + ctx.folded_pad_width(), kw,
+                                            o.stride_w, o.dilation_w, out_dims.w);
+  LoweredKernel l;
+  l.spec.main = "depthwise_conv2d";
+  l.spec.out = out_dims;
+  l.spec.inputs = {in_dims};
+  l.spec.const_buffers = {"weights", "bias"};
+  l.spec.int_params = {{"KH", kh},
+                       {"KW", kw},
+                       {"STRIDE_X", o.stride_w},
+                       {"STRIDE_Y", o.stride_h},
+                       {"DILATION_X", o.dilation_w},
+                       {"DILATION_Y", o.dilation_h},
+                       {"PAD_TOP", pad_top},
+                       {"PAD_LEFT", pad_left},
+                       {"DEPTH_MULTIPLIER", oc / in_dims.c}};
+  l.spec.invocations = out_dims.vec4_count();
+  VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
+  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
+  const int w = ctx.AddConstant(RelayoutDepthwiseWeights(weights, kh, kw, oc), "weights");
+  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, oc));
+  l.bindings = {-1, in_tensor, w, bias};
+  l.output_tensor = out;
+  return l;
+}
+
+StatusOr<LoweredKernel> LowerFullyConnected(LoweringContext& ctx) {
+  const auto& o = std::get<ir::FullyConnectedOptions>(ctx.node().options);
+  const int in = ctx.Input(0), filter = ctx.Input(1), out = ctx.node().outputs[0];
+  const ir::Shape& fs = ctx.tensor(filter).shape;  // [units, K]
+  const int units = fs[0], k = fs[1];
+  const ir::Shape& in_shape = ctx.tensor(in).shape;
+  if (in_shape.empty() || in_shape.back() != k) {
+    return UnimplementedError(ctx.label() + ": input's last dimension " +
+                              (in_shape.empty() ? "?" : std::to_string(in_shape.back())) +
+                              " != weights' " + std::to_string(k));
+  }
+  const int64_t rows = ir::NumElements(in_shape) / k;
+  // Input and output viewed as [rows, channels]; same bytes as their own
+  // dims because only the channel dimension is padded.
+  TensorDims in_dims{1, 1, static_cast<int32_t>(rows), k};
+  TensorDims out_dims{1, 1, static_cast<int32_t>(rows), units};
+  const float* weights = ctx.FloatConstant(filter);
+  if (!weights) return UnimplementedError(ctx.label() + ": weights must be constant on the GPU");
+  VKD_ASSIGN_OR_RETURN(LoweredKernel l,
+                       GemmKernel(ctx, in, in_dims, out_dims, weights, units, k, o.activation));
+  // Report the real output dims (fused operands broadcast against them).
+  VKD_ASSIGN_OR_RETURN(l.spec.out, ctx.Dims(out));
+  if (l.spec.out.b * l.spec.out.h * l.spec.out.w != rows) {
+    return InternalError(ctx.label() + ": output rows mismatch");
+  }
+  return l;
+}
+
+}  // namespace vkd::gpu_delegate

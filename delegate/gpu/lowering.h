@@ -1,0 +1,82 @@
+// Lowering of single graph nodes to GPU kernels (before fusion). One
+// function per op family, in lower_<family>.cc; program_builder.cc calls
+// them and fuses what follows.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "delegate/gpu/program.h"
+#include "delegate/ir/graph.h"
+
+namespace vkd::gpu_delegate {
+
+// What a lowering function sees: the node, runtime shapes, and a way to
+// reference tensors and add constants. Implemented by the program builder.
+class LoweringContext {
+ public:
+  virtual ~LoweringContext() = default;
+  virtual const ir::Graph& graph() const = 0;
+  virtual const ir::Node& node() const = 0;
+  virtual int node_index() const = 0;
+  virtual const ir::Tensor& tensor(int graph_tensor) const = 0;  // runtime shape
+  virtual shaders::Precision precision() const = 0;
+  virtual bool cpu_device() const = 0;
+  // Graph tensor of input i (kNoTensor when absent). A PAD folded into this
+  // conv substitutes its own input here and reports its padding below.
+  virtual int Input(int i) const = 0;
+  virtual int folded_pad_top() const = 0;
+  virtual int folded_pad_left() const = 0;
+  virtual int folded_pad_height() const = 0;  // top + bottom
+  virtual int folded_pad_width() const = 0;   // left + right
+  // BHWC dims of a graph tensor (runtime shape).
+  virtual StatusOr<shaders::TensorDims> Dims(int graph_tensor) const = 0;
+  // The program tensor of an activation (or of a constant, packed like an
+  // activation: elementwise operands, concat inputs, ...).
+  virtual StatusOr<int> Tensor(int graph_tensor) = 0;
+  // A constant's values as float (int8/uint8 dequantized, fp16 widened,
+  // host-folded DEQUANTIZE outputs); nullptr for non-constants.
+  virtual const float* FloatConstant(int graph_tensor) = 0;
+  // A constant buffer of raw vec4 data (already in the kernel's layout).
+  virtual int AddConstant(const std::vector<float>& values, const std::string& name) = 0;
+  // The error prefix: "node 12 CONV_2D".
+  std::string label() const { return ir::NodeLabel(graph(), node_index()); }
+};
+
+struct LoweredKernel {
+  shaders::KernelSpec spec;
+  std::vector<int> bindings;  // out, inputs, const buffers (program tensors)
+  int output_tensor = -1;     // graph tensor the kernel produces
+};
+
+// Fused activation of conv/pool/elementwise ops as a post-op. kNone: none.
+Status AppendActivation(ir::Activation a, std::vector<shaders::PostOp>& post_ops);
+
+// SAME/VALID padding as TFLite computes it: the pad before the first row.
+int PaddingBefore(ir::Padding padding, int in, int filter, int stride, int dilation, int out);
+
+using LowerFn = StatusOr<LoweredKernel> (*)(LoweringContext& ctx);
+
+// lower_conv.cc
+StatusOr<LoweredKernel> LowerConv2d(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerDepthwiseConv2d(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerFullyConnected(LoweringContext& ctx);
+// lower_pool.cc
+StatusOr<LoweredKernel> LowerPool2d(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerMean(LoweringContext& ctx);
+// lower_softmax.cc
+StatusOr<LoweredKernel> LowerSoftmax(LoweringContext& ctx);
+// lower_elementwise.cc: a standalone elementwise kernel (when it cannot be
+// fused into its producer).
+StatusOr<LoweredKernel> LowerElementwise(LoweringContext& ctx);
+
+// The post-op an elementwise node becomes when fused after a kernel whose
+// output is `value_tensor`: sets `op` (and for binary ops, the other operand
+// graph tensor in *operand). False when the node is not a fusable
+// elementwise op.
+bool ElementwiseAsPostOp(const ir::Node& node, int value_tensor, shaders::PostOp* op,
+                         int* operand_graph_tensor);
+
+}  // namespace vkd::gpu_delegate

@@ -1,0 +1,208 @@
+#include "delegate/model_runner.h"
+
+#include <chrono>
+#include <cstdio>
+#include <queue>
+
+#include "cpu_fallback/kernel_registry.h"
+#include "delegate/gpu/op_support.h"
+
+namespace vkd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+std::string PartitionNodeName(int p) { return "vkd_gpu_partition_" + std::to_string(p); }
+
+// The interpreter's kernel for one partition node: shape propagation with
+// the CPU kernels' Prepare (one definition of every op's shape rules), then
+// the GPU partition.
+class GpuPartitionKernel : public cpu::CustomKernel {
+ public:
+  GpuPartitionKernel(std::shared_ptr<gpu_delegate::GpuPartition> partition, const ir::Graph& graph)
+      : partition_(std::move(partition)), graph_(graph) {}
+
+  Status Prepare(cpu::KernelContext& ctx) override {
+    const partition::Partition& p = partition_->partition();
+    std::vector<ir::Tensor> tensors = graph_.tensors;
+    std::vector<uint8_t*> data(tensors.size(), nullptr);
+    for (size_t t = 0; t < tensors.size(); ++t) {
+      if (tensors[t].is_constant()) data[t] = const_cast<uint8_t*>(tensors[t].data);
+    }
+    for (size_t i = 0; i < p.inputs.size(); ++i) tensors[p.inputs[i]].shape = ctx.input(i).shape;
+    cpu::ThreadPool pool(1);
+    for (int n : p.nodes) {
+      const cpu::KernelRegistration* reg = cpu::FindKernel(graph_.nodes[n].op);
+      if (!reg) return UnimplementedError(ir::NodeLabel(graph_, n) + ": no shape rule");
+      std::unique_ptr<cpu::KernelState> state;
+      cpu::KernelContext node_ctx(graph_.nodes[n], tensors, data, pool, state, true);
+      Status s = reg->prepare(node_ctx);
+      if (!s.ok()) return s.WithContext(ir::NodeLabel(graph_, n));
+    }
+    for (size_t i = 0; i < p.outputs.size(); ++i) ctx.output(i).shape = tensors[p.outputs[i]].shape;
+    return partition_->Prepare(tensors);
+  }
+
+  Status Eval(cpu::KernelContext& ctx) override {
+    std::vector<const float*> in;
+    std::vector<float*> out;
+    for (int i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.input_data<float>(i));
+    for (int i = 0; i < ctx.num_outputs(); ++i) out.push_back(ctx.output_data<float>(i));
+    return partition_->Invoke(in, out);
+  }
+
+ private:
+  std::shared_ptr<gpu_delegate::GpuPartition> partition_;
+  const ir::Graph& graph_;
+};
+
+}  // namespace
+
+ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan) {
+  ir::Graph out = graph;
+  // Units: each CPU node, and each partition as one node.
+  std::vector<ir::Node> units;
+  std::vector<int> unit_order;  // the smallest original node index, for a stable order
+  std::vector<int> unit_of_partition(plan.partitions.size(), -1);
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    const int p = plan.node_partition[n];
+    if (p < 0) {
+      units.push_back(graph.nodes[n]);
+      unit_order.push_back(static_cast<int>(n));
+    } else if (unit_of_partition[p] < 0) {
+      ir::Node node;
+      node.op = ir::OpType::kCustom;
+      node.custom_name = PartitionNodeName(p);
+      node.inputs = plan.partitions[p].inputs;
+      node.outputs = plan.partitions[p].outputs;
+      unit_of_partition[p] = static_cast<int>(units.size());
+      units.push_back(std::move(node));
+      unit_order.push_back(static_cast<int>(n));
+    }
+  }
+  // Kahn's algorithm, smallest original position first.
+  std::vector<int> producer(graph.tensors.size(), -1);
+  for (size_t u = 0; u < units.size(); ++u) {
+    for (int t : units[u].outputs) producer[t] = static_cast<int>(u);
+  }
+  std::vector<int> pending(units.size(), 0);
+  std::vector<std::vector<int>> consumers(units.size());
+  for (size_t u = 0; u < units.size(); ++u) {
+    std::vector<int> seen;
+    for (int t : units[u].inputs) {
+      if (t == ir::kNoTensor || producer[t] < 0 || producer[t] == static_cast<int>(u)) continue;
+      bool dup = false;
+      for (int s : seen) dup = dup || s == producer[t];
+      if (dup) continue;
+      seen.push_back(producer[t]);
+      ++pending[u];
+      consumers[producer[t]].push_back(static_cast<int>(u));
+    }
+  }
+  using Item = std::pair<int, int>;  // (original position, unit)
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> ready;
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (pending[u] == 0) ready.push({unit_order[u], static_cast<int>(u)});
+  }
+  out.nodes.clear();
+  while (!ready.empty()) {
+    const int u = ready.top().second;
+    ready.pop();
+    out.nodes.push_back(units[u]);
+    for (int c : consumers[u]) {
+      if (--pending[c] == 0) ready.push({unit_order[c], c});
+    }
+  }
+  return out;
+}
+
+StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
+                                                           const RunnerOptions& options) {
+  std::unique_ptr<ModelRunner> r(new ModelRunner());
+  r->graph_ = std::move(graph);
+  r->options_ = options;
+  if (options.use_gpu && options.shared_context) {
+    r->context_ = options.shared_context;
+  } else if (options.use_gpu) {
+    Clock::time_point t0 = Clock::now();
+    auto ctx = gpu_delegate::GpuContext::Create(options.gpu);
+    r->context_ms_ = MsSince(t0);
+    if (ctx.ok()) {
+      r->context_ = std::move(ctx).value();
+    } else {
+      r->FallBackToCpu("no usable Vulkan device (" + ctx.status().message() + ")");
+    }
+  }
+  if (r->context_) {
+    Clock::time_point t0 = Clock::now();
+    gpu_delegate::SupportLimits limits;
+    limits.max_tensor_bytes = r->context_->device().info().max_storage_buffer_range;
+    for (size_t n = 0; n < r->graph_.nodes.size(); ++n) {
+      r->verdicts_.push_back(gpu_delegate::CheckGpuSupport(r->graph_, static_cast<int>(n), limits));
+    }
+    r->plan_ = partition::PartitionGraph(r->graph_, r->verdicts_, options.partition);
+    r->partition_ms_ = MsSince(t0);
+  }
+  VKD_RETURN_IF_ERROR(r->BuildInterpreter(r->context_ != nullptr));
+  return r;
+}
+
+ModelRunner::~ModelRunner() {
+  interpreter_.reset();
+  partitions_.clear();
+  if (context_) {
+    Status s = context_->SaveCaches();
+    (void)s;  // a cache that cannot be written only costs the next start time
+  }
+}
+
+void ModelRunner::FallBackToCpu(const std::string& reason) {
+  fallback_reason_ = reason;
+  if (options_.warn_on_fallback) {
+    std::fprintf(stderr, "vkdelegate: warning: running on the CPU: %s\n", reason.c_str());
+  }
+}
+
+Status ModelRunner::BuildInterpreter(bool with_gpu) {
+  interpreter_.reset();
+  partitions_.clear();
+  cpu::InterpreterOptions io = options_.cpu;
+  ir::Graph run_graph = graph_;
+  if (with_gpu && !plan_.partitions.empty()) {
+    for (size_t p = 0; p < plan_.partitions.size(); ++p) {
+      auto gp = std::make_shared<gpu_delegate::GpuPartition>(context_, graph_, plan_.partitions[p]);
+      io.custom_kernels[PartitionNodeName(static_cast<int>(p))] =
+          std::make_shared<GpuPartitionKernel>(gp, graph_);
+      partitions_.push_back(std::move(gp));
+    }
+    run_graph = ReplacePartitionsWithNodes(graph_, plan_);
+  }
+  VKD_ASSIGN_OR_RETURN(interpreter_, cpu::Interpreter::Create(std::move(run_graph), io));
+  for (const auto& [i, shape] : resizes_) VKD_RETURN_IF_ERROR(interpreter_->ResizeInput(i, shape));
+  return Status::Ok();
+}
+
+Status ModelRunner::ResizeInput(int input_index, const ir::Shape& shape) {
+  VKD_RETURN_IF_ERROR(interpreter_->ResizeInput(input_index, shape));
+  resizes_.emplace_back(input_index, shape);
+  return Status::Ok();
+}
+
+Status ModelRunner::AllocateTensors() {
+  Status s = interpreter_->AllocateTensors();
+  if (s.ok() || partitions_.empty()) return s;
+  // A partition that cannot be compiled (device limits, a shape the GPU
+  // kernels do not take) is not the user's error: run on the CPU instead.
+  FallBackToCpu("GPU compilation failed: " + s.message());
+  plan_ = {};
+  VKD_RETURN_IF_ERROR(BuildInterpreter(false));
+  return interpreter_->AllocateTensors();
+}
+
+Status ModelRunner::Invoke() { return interpreter_->Invoke(); }
+
+}  // namespace vkd

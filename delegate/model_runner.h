@@ -1,0 +1,92 @@
+// The standalone front door: a model's graph run on the GPU where it can be
+// and on the CPU interpreter elsewhere, in one invoke.
+//
+//   1. every node gets a GPU verdict (delegate/gpu/op_support);
+//   2. the partitioner groups GPU nodes into partitions;
+//   3. each partition becomes one CUSTOM node of a rewritten graph, whose
+//      kernel is a GpuPartition; the CPU interpreter runs that graph, so a
+//      tensor crossing GPU<->CPU is copied once per invoke.
+// Without a usable Vulkan device (or when a partition fails to compile) it
+// warns once and runs everything on the CPU.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "cpu_fallback/interpreter.h"
+#include "delegate/gpu/gpu_context.h"
+#include "delegate/gpu/gpu_partition.h"
+#include "delegate/ir/graph.h"
+#include "delegate/partition/partitioner.h"
+
+namespace vkd {
+
+struct RunnerOptions {
+  bool use_gpu = true;
+  gpu_delegate::GpuOptions gpu;
+  // Use this context instead of creating one from `gpu` (several runners,
+  // one device: tests, two interpreters in one host).
+  std::shared_ptr<gpu_delegate::GpuContext> shared_context;
+  partition::PartitionOptions partition;
+  cpu::InterpreterOptions cpu;  // threads, reference kernels, profiling
+  // Print the one-line fallback warning to stderr.
+  bool warn_on_fallback = true;
+};
+
+class ModelRunner {
+ public:
+  static StatusOr<std::unique_ptr<ModelRunner>> Create(ir::Graph graph,
+                                                       const RunnerOptions& options);
+  ~ModelRunner();
+
+  Status ResizeInput(int input_index, const ir::Shape& shape);
+  Status AllocateTensors();
+  Status Invoke();
+
+  const ir::Graph& graph() const { return graph_; }  // the model's graph
+  cpu::Interpreter& interpreter() { return *interpreter_; }
+  int num_inputs() const { return interpreter_->num_inputs(); }
+  int num_outputs() const { return interpreter_->num_outputs(); }
+  const ir::Tensor& input_tensor(int i) const { return interpreter_->input_tensor(i); }
+  const ir::Tensor& output_tensor(int i) const { return interpreter_->output_tensor(i); }
+  uint8_t* input_data(int i) { return interpreter_->input_data(i); }
+  const uint8_t* output_data(int i) const { return interpreter_->output_data(i); }
+
+  // Placement.
+  bool gpu_active() const { return !partitions_.empty(); }
+  // Why the GPU is not used at all (no device, compile failure...); empty otherwise.
+  const std::string& gpu_fallback_reason() const { return fallback_reason_; }
+  const std::vector<partition::NodeVerdict>& verdicts() const { return verdicts_; }
+  const partition::PartitionPlan& plan() const { return plan_; }
+  const std::vector<std::shared_ptr<gpu_delegate::GpuPartition>>& partitions() const {
+    return partitions_;
+  }
+  const gpu_delegate::GpuContext* gpu_context() const { return context_.get(); }
+  double gpu_context_ms() const { return context_ms_; }
+  double partition_ms() const { return partition_ms_; }
+
+ private:
+  ModelRunner() = default;
+  Status BuildInterpreter(bool with_gpu);
+  void FallBackToCpu(const std::string& reason);
+
+  ir::Graph graph_;
+  RunnerOptions options_;
+  std::shared_ptr<gpu_delegate::GpuContext> context_;
+  std::vector<partition::NodeVerdict> verdicts_;
+  partition::PartitionPlan plan_;
+  std::vector<std::shared_ptr<gpu_delegate::GpuPartition>> partitions_;
+  std::unique_ptr<cpu::Interpreter> interpreter_;
+  std::vector<std::pair<int, ir::Shape>> resizes_;  // replayed after a fallback
+  std::string fallback_reason_;
+  double context_ms_ = 0, partition_ms_ = 0;
+};
+
+// The graph with each partition replaced by one CUSTOM node named
+// "vkd_gpu_partition_<i>", nodes re-sorted so every node follows its inputs'
+// producers. Exposed for tests.
+ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan);
+
+}  // namespace vkd

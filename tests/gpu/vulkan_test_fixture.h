@@ -1,0 +1,87 @@
+// Shared fixture of the GPU runtime tests: a validation-enabled instance and
+// the default device. TearDown destroys the device first, so objects a test
+// leaked are reported by the validation layer, then fails the test on any
+// validation error. Without Vulkan (or the layer) tests skip with a message.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpu_runtime/device.h"
+#include "gpu_runtime/instance.h"
+#include "gpu_runtime/pipeline.h"
+
+#ifdef VKD_HAVE_TEST_SPIRV
+#include "saxpy_spv.h"
+#endif
+
+namespace vkd::gpu {
+
+class VulkanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    InstanceOptions o;
+    o.enable_validation = true;
+    auto inst = Instance::Create(o);
+    if (!inst.ok()) GTEST_SKIP() << "no Vulkan with validation: " << inst.status().ToString();
+    instance_ = std::move(inst).value();
+    if (instance_->DefaultDeviceIndex() < 0) GTEST_SKIP() << "no Vulkan compute device";
+    auto dev = Device::Create(*instance_, {});
+    ASSERT_TRUE(dev.ok()) << dev.status().ToString();
+    device_ = std::move(dev).value();
+  }
+
+  void TearDown() override {
+    device_.reset();
+    if (!instance_) return;
+    EXPECT_EQ(instance_->validation_error_count(), 0) << ValidationMessages();
+  }
+
+  std::string ValidationMessages() const {
+    std::string all;
+    for (const auto& m : instance_->RecentValidationMessages()) all += m + "\n";
+    return all;
+  }
+
+  const DeviceInfo& info() const { return device_->info(); }
+
+  std::unique_ptr<Instance> instance_;
+  std::unique_ptr<Device> device_;
+};
+
+// The saxpy test shader (tests/gpu/shaders/saxpy.comp) as SPIR-V words;
+// empty when glslc was not found at build time.
+inline std::vector<uint32_t> SaxpySpirv() {
+#ifdef VKD_HAVE_TEST_SPIRV
+  std::vector<uint32_t> words(sizeof(kSaxpySpv) / sizeof(uint32_t));
+  std::memcpy(words.data(), kSaxpySpv, words.size() * sizeof(uint32_t));
+  return words;
+#else
+  return {};
+#endif
+}
+
+inline uint32_t FloatBits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof(u));
+  return u;
+}
+
+// saxpy with `workgroup` invocations per group (constant 0) and y = x *
+// `scale` (constant 1) + b; push constants {float b; uint n;}.
+inline ComputePipelineDesc SaxpyDesc(uint32_t workgroup = 64, float scale = 2.0f) {
+  ComputePipelineDesc d;
+  d.name = "saxpy";
+  d.spirv = SaxpySpirv();
+  d.num_buffers = 2;
+  d.push_constant_bytes = 8;
+  d.specialization = {workgroup, FloatBits(scale)};
+  return d;
+}
+
+}  // namespace vkd::gpu
