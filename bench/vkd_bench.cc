@@ -2,14 +2,19 @@
 // manner of TFLite's benchmark_model.
 //
 //   vkd-bench --graph=model.tflite [--num_runs=50] [--warmup_runs=1]
-//             [--num_threads=1] [--enable_op_profiling] [--input_npy=a.npy,b.npy]
+//             [--num_threads=1] [--use_gpu=true] [--gpu_precision_loss_allowed]
+//             [--enable_op_profiling] [--input_npy=a.npy,b.npy]
 //             [--output_dir=DIR] [--report_json=report.json]
+//
+// Supported ops run on the GPU (Vulkan; lavapipe when there is no GPU), the
+// rest on vkdelegate's CPU interpreter, in one invoke.
 
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -20,7 +25,7 @@
 #include "bench/flags.h"
 #include "bench/host_tensor.h"
 #include "bench/npy.h"
-#include "cpu_fallback/interpreter.h"
+#include "delegate/model_runner.h"
 #include "delegate/reader/model_reader.h"
 
 namespace vkd::tools {
@@ -65,15 +70,33 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+std::string DefaultCacheDir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/vkdelegate/gpu";
+  if (home && *home) return std::string(home) + "/.cache/vkdelegate/gpu";
+  return "";
+}
+
 int Run(int argc, char** argv) {
   Flags flags;
   flags.Define("graph", "", "path of the .tflite model to run");
   flags.Define("num_runs", "50", "timed invocations");
   flags.Define("warmup_runs", "1", "untimed invocations before the timed ones");
   flags.Define("num_threads", "1", "CPU threads for the CPU kernels");
-  flags.Define("use_gpu", "false",
-               "run supported ops on the GPU (Vulkan); the GPU path is not built yet");
-  flags.Define("enable_op_profiling", "false", "time every node and print the most expensive ones");
+  flags.Define("use_gpu", "true",
+               "run supported ops on the GPU (Vulkan); without a Vulkan device: a warning, CPU");
+  flags.Define("gpu_precision_loss_allowed", "false", "fp16 storage and arithmetic on the GPU");
+  flags.Define("gpu_device", "-1", "Vulkan device index (-1: discrete > integrated > CPU device)");
+  flags.Define("gpu_cache_dir", DefaultCacheDir(),
+               "SPIR-V and pipeline cache directory (empty: no disk cache)");
+  flags.Define("gpu_validation", "false", "enable the Khronos validation layer (slow)");
+  flags.Define("max_partitions", "0", "GPU partitions to keep, largest first (0: unlimited)");
+  flags.Define("min_nodes_per_partition", "1", "smaller GPU partitions run on the CPU");
+  flags.Define("enable_op_profiling", "false",
+               "time every CPU node and GPU dispatch (GPU timestamps) and print the most "
+               "expensive ones");
+  flags.Define("print_placement", "false", "print every node's placement and CPU reason");
   flags.Define("input_npy", "",
                "comma-separated .npy files, one per model input (default: seeded random inputs)");
   flags.Define("output_dir", "", "write output_<i>.npy of the first run into this folder");
@@ -97,160 +120,333 @@ int Run(int argc, char** argv) {
   auto warmup_runs = flags.GetInt("warmup_runs");
   auto num_threads = flags.GetInt("num_threads");
   auto use_gpu = flags.GetBool("use_gpu");
+  auto fp16 = flags.GetBool("gpu_precision_loss_allowed");
+  auto device = flags.GetInt("gpu_device");
+  auto validation = flags.GetBool("gpu_validation");
+  auto max_partitions = flags.GetInt("max_partitions");
+  auto min_nodes = flags.GetInt("min_nodes_per_partition");
   auto profiling = flags.GetBool("enable_op_profiling");
+  auto print_placement = flags.GetBool("print_placement");
   auto seed = flags.GetInt("seed");
-  for (const Status& s : {num_runs.status(), warmup_runs.status(), num_threads.status(),
-                          use_gpu.status(), profiling.status(), seed.status()}) {
+  for (const Status& s :
+       {num_runs.status(), warmup_runs.status(), num_threads.status(), use_gpu.status(),
+        fp16.status(), device.status(), validation.status(), max_partitions.status(),
+        min_nodes.status(), profiling.status(), print_placement.status(), seed.status()}) {
     if (!s.ok()) return Fail(s.message());
   }
   if (*num_runs < 1) return Fail("--num_runs must be >= 1");
   if (*warmup_runs < 0) return Fail("--warmup_runs must be >= 0");
-  if (*use_gpu) {
-    std::fprintf(
-        stderr,
-        "vkd-bench: warning: the GPU path is not available in this build; running on the CPU\n");
-  }
+  if (*min_nodes < 1) return Fail("--min_nodes_per_partition must be >= 1");
 
-  // Init: read, create, allocate.
+  // Init: read, GPU context, partition, compile (at AllocateTensors).
   const auto t_init = Clock::now();
   auto t = Clock::now();
   auto model = reader::ReadModelFile(graph_path);
   if (!model.ok()) return Fail(model.status().message());
   const double read_ms = MsSince(t);
 
-  cpu::InterpreterOptions io;
-  io.num_threads = *num_threads;
-  io.enable_profiling = *profiling;
-  t = Clock::now();
-  auto created = cpu::Interpreter::Create(model->graph, io);
+  RunnerOptions ro;
+  ro.use_gpu = *use_gpu;
+  ro.gpu.device_index = *device;
+  ro.gpu.precision = *fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
+  ro.gpu.cache_dir = flags.GetString("gpu_cache_dir");
+  ro.gpu.enable_validation = *validation;
+  ro.gpu.enable_profiling = *profiling;
+  ro.partition.max_partitions = *max_partitions;
+  ro.partition.min_nodes_per_partition = *min_nodes;
+  ro.cpu.num_threads = *num_threads;
+  ro.cpu.enable_profiling = *profiling;
+  auto created = ModelRunner::Create(model->graph, ro);
   if (!created.ok()) return Fail(created.status().message());
-  std::unique_ptr<cpu::Interpreter> interp = std::move(created).value();
+  std::unique_ptr<ModelRunner> runner = std::move(created).value();
 
   // Inputs: from .npy files, or seeded random.
   std::vector<HostTensor> inputs;
   const std::vector<std::string> npy_files = SplitComma(flags.GetString("input_npy"));
-  if (!npy_files.empty() && static_cast<int>(npy_files.size()) != interp->num_inputs()) {
+  if (!npy_files.empty() && static_cast<int>(npy_files.size()) != runner->num_inputs()) {
     return Fail("--input_npy names " + std::to_string(npy_files.size()) + " files, the model has " +
-                std::to_string(interp->num_inputs()) + " inputs");
+                std::to_string(runner->num_inputs()) + " inputs");
   }
   for (size_t i = 0; i < npy_files.size(); ++i) {
     auto npy = ReadNpy(npy_files[i]);
     if (!npy.ok()) return Fail(npy.status().message());
-    const ir::Tensor& spec = interp->input_tensor(static_cast<int>(i));
+    const ir::Tensor& spec = runner->input_tensor(static_cast<int>(i));
     if (npy->type != spec.type) {
       return Fail(npy_files[i] + ": dtype " + ir::DataTypeName(npy->type) + " but input " +
                   TensorSummary(spec) + " needs " + ir::DataTypeName(spec.type));
     }
     if (npy->shape != spec.shape) {
-      if (Status s = interp->ResizeInput(static_cast<int>(i), npy->shape); !s.ok()) {
+      if (Status s = runner->ResizeInput(static_cast<int>(i), npy->shape); !s.ok()) {
         return Fail(npy_files[i] + ": shape " + ir::ShapeToString(npy->shape) +
                     " does not fit: " + s.message());
       }
     }
     inputs.push_back(std::move(npy).value());
   }
-  if (Status s = interp->AllocateTensors(); !s.ok()) return Fail(s.message());
+  const shaders::SpirvCacheStats cache_before = runner->gpu_context()
+                                                    ? runner->gpu_context()->spirv_cache().stats()
+                                                    : shaders::SpirvCacheStats{};
+  t = Clock::now();
+  if (Status s = runner->AllocateTensors(); !s.ok()) return Fail(s.message());
   const double prepare_ms = MsSince(t);
   if (inputs.empty()) {
-    for (int i = 0; i < interp->num_inputs(); ++i) {
-      const ir::Tensor& spec = interp->input_tensor(i);
+    for (int i = 0; i < runner->num_inputs(); ++i) {
+      const ir::Tensor& spec = runner->input_tensor(i);
       inputs.push_back(RandomTensor(spec.type, spec.shape, static_cast<uint32_t>(*seed + i)));
     }
   }
-  for (int i = 0; i < interp->num_inputs(); ++i) {
-    std::memcpy(interp->input_data(i), inputs[i].bytes.data(), inputs[i].bytes.size());
+  for (int i = 0; i < runner->num_inputs(); ++i) {
+    std::memcpy(runner->input_data(i), inputs[i].bytes.data(), inputs[i].bytes.size());
   }
   const double init_ms = MsSince(t_init);
 
   // Warm-up and the first run, whose outputs are saved.
   const std::string out_dir = flags.GetString("output_dir");
   for (int r = 0; r < std::max(1, *warmup_runs); ++r) {
-    if (Status s = interp->Invoke(); !s.ok()) return Fail(s.message());
+    if (Status s = runner->Invoke(); !s.ok()) return Fail(s.message());
     if (r == 0 && !out_dir.empty()) {
       ::mkdir(out_dir.c_str(), 0755);
-      for (int o = 0; o < interp->num_outputs(); ++o) {
-        const ir::Tensor& ot = interp->output_tensor(o);
+      for (int o = 0; o < runner->num_outputs(); ++o) {
+        const ir::Tensor& ot = runner->output_tensor(o);
         HostTensor h{
             ot.type, ot.shape,
-            std::vector<uint8_t>(interp->output_data(o), interp->output_data(o) + ot.bytes())};
+            std::vector<uint8_t>(runner->output_data(o), runner->output_data(o) + ot.bytes())};
         const std::string path = out_dir + "/output_" + std::to_string(o) + ".npy";
         if (Status s = WriteNpy(path, h); !s.ok()) return Fail(s.message());
       }
     }
   }
-  interp->ResetProfile();
+  runner->interpreter().ResetProfile();
+  for (const auto& p : runner->partitions()) p->ResetProfile();
   std::vector<double> latencies;
   latencies.reserve(*num_runs);
   for (int r = 0; r < *num_runs; ++r) {
     const auto start = Clock::now();
-    if (Status s = interp->Invoke(); !s.ok()) return Fail(s.message());
+    if (Status s = runner->Invoke(); !s.ok()) return Fail(s.message());
     latencies.push_back(MsSince(start));
   }
   const LatencyStats st = Stats(latencies);
-  const ir::Graph& g = interp->graph();
+  const ir::Graph& g = runner->graph();
+  const bool on_gpu = runner->gpu_active();
+  const gpu_delegate::GpuContext* gctx = runner->gpu_context();
+
+  // Placement and GPU init figures.
+  const int nodes_on_gpu = on_gpu ? runner->plan().num_gpu_nodes() : 0;
+  int dispatches = 0;
+  gpu_delegate::PartitionInitStats gpu_init;
+  size_t gpu_constant_bytes = 0, gpu_arena_bytes = 0;
+  for (const auto& p : runner->partitions()) {
+    dispatches += p->num_dispatches();
+    const auto& i = p->init_stats();
+    gpu_init.build_ms += i.build_ms;
+    gpu_init.shader_ms += i.shader_ms;
+    gpu_init.pipeline_ms += i.pipeline_ms;
+    gpu_init.upload_ms += i.upload_ms;
+    gpu_init.record_ms += i.record_ms;
+    gpu_init.shader_compiles += i.shader_compiles;
+    gpu_constant_bytes += p->constant_bytes();
+    gpu_arena_bytes += p->arena_bytes();
+  }
+  shaders::SpirvCacheStats cache_delta;
+  uint64_t peak_gpu_bytes = 0;
+  if (gctx) {
+    const shaders::SpirvCacheStats after = gctx->spirv_cache().stats();
+    cache_delta.compiles = after.compiles - cache_before.compiles;
+    cache_delta.disk_hits = after.disk_hits - cache_before.disk_hits;
+    cache_delta.memory_hits = after.memory_hits - cache_before.memory_hits;
+    peak_gpu_bytes = gctx->allocator().stats().peak_used_bytes;
+  }
+  const char* cache_state = cache_delta.compiles > 0 ? "cold" : "warm";
 
   // Human-readable summary.
+  std::string backend = "cpu";
+  if (on_gpu) {
+    backend = std::string("gpu+cpu (") + gctx->device().info().name + ")";
+  }
   std::printf("vkd-bench: %s\n", graph_path.c_str());
-  std::printf("  backend      cpu (%d thread%s)%s\n", *num_threads, *num_threads == 1 ? "" : "s",
-              *use_gpu ? "  [GPU requested, not available]" : "");
-  std::printf("  nodes        %zu (all on CPU)\n", g.nodes.size());
-  for (int i = 0; i < interp->num_inputs(); ++i)
-    std::printf("  input %d      %s\n", i, TensorSummary(interp->input_tensor(i)).c_str());
-  for (int o = 0; o < interp->num_outputs(); ++o)
-    std::printf("  output %d     %s\n", o, TensorSummary(interp->output_tensor(o)).c_str());
-  std::printf("  init         %.2f ms (read %.2f ms, prepare %.2f ms)\n", init_ms, read_ms,
-              prepare_ms);
-  std::printf("  arena        %.2f MiB\n", interp->arena_bytes() / 1048576.0);
+  std::printf("  backend      %s, %d CPU thread%s\n", backend.c_str(), *num_threads,
+              *num_threads == 1 ? "" : "s");
+  if (!runner->gpu_fallback_reason().empty()) {
+    std::printf("  gpu          not used: %s\n", runner->gpu_fallback_reason().c_str());
+  }
+  std::printf("  nodes        %zu total, %d on GPU in %zu partition%s, %d dispatch%s per invoke\n",
+              g.nodes.size(), nodes_on_gpu, runner->partitions().size(),
+              runner->partitions().size() == 1 ? "" : "s", dispatches, dispatches == 1 ? "" : "es");
+  // CPU nodes and why (grouped by reason, so a big model stays readable).
+  std::map<std::string, std::vector<int>> cpu_by_reason;
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    std::string reason;
+    if (!on_gpu) {
+      reason = runner->gpu_fallback_reason().empty() ? "GPU not requested" : "GPU not used";
+    } else if (runner->plan().node_partition[n] < 0) {
+      reason = runner->plan().cpu_reason[n];
+    } else {
+      continue;
+    }
+    cpu_by_reason[std::string(ir::OpTypeName(g.nodes[n].op)) + ": " + reason].push_back(
+        static_cast<int>(n));
+  }
+  if (on_gpu) {
+    for (const auto& [reason, nodes] : cpu_by_reason) {
+      std::printf("  cpu          %zu x %s\n", nodes.size(), reason.c_str());
+    }
+  }
+  if (*print_placement) {
+    for (size_t n = 0; n < g.nodes.size(); ++n) {
+      const int p = on_gpu ? runner->plan().node_partition[n] : -1;
+      std::printf(
+          "    %-28s %s\n", ir::NodeLabel(g, static_cast<int>(n)).c_str(),
+          p >= 0 ? ("gpu partition " + std::to_string(p)).c_str()
+                 : ("cpu: " + (on_gpu ? runner->plan().cpu_reason[n] : std::string("GPU not used")))
+                       .c_str());
+    }
+  }
+  for (int i = 0; i < runner->num_inputs(); ++i)
+    std::printf("  input %d      %s\n", i, TensorSummary(runner->input_tensor(i)).c_str());
+  for (int o = 0; o < runner->num_outputs(); ++o)
+    std::printf("  output %d     %s\n", o, TensorSummary(runner->output_tensor(o)).c_str());
+  std::printf("  init         %.2f ms (read %.2f, prepare %.2f", init_ms, read_ms, prepare_ms);
+  if (on_gpu) {
+    std::printf(
+        "; vulkan %.2f, partition %.2f, build %.2f, shaders %.2f [%s cache: %d compiled, "
+        "%d from disk], pipelines %.2f, upload %.2f, record %.2f",
+        runner->gpu_context_ms(), runner->partition_ms(), gpu_init.build_ms, gpu_init.shader_ms,
+        cache_state, cache_delta.compiles, cache_delta.disk_hits, gpu_init.pipeline_ms,
+        gpu_init.upload_ms, gpu_init.record_ms);
+  }
+  std::printf(")\n");
+  std::printf("  memory       cpu arena %.2f MiB", runner->interpreter().arena_bytes() / 1048576.0);
+  if (on_gpu) {
+    std::printf(", gpu activations %.2f MiB, gpu weights %.2f MiB, gpu peak %.2f MiB",
+                gpu_arena_bytes / 1048576.0, gpu_constant_bytes / 1048576.0,
+                peak_gpu_bytes / 1048576.0);
+  }
+  std::printf("\n");
   std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
               st.median, st.mean, st.max, *num_runs);
 
   nlohmann::json report;
   report["model"] = graph_path;
-  report["backend"] = "cpu";
+  report["backend"] = on_gpu ? "gpu" : "cpu";
   report["num_threads"] = *num_threads;
+  if (gctx) {
+    const auto& info = gctx->device().info();
+    report["device"] = {{"name", info.name},
+                        {"driver", info.driver_name + " " + info.driver_info},
+                        {"kind", gpu::DeviceKindName(info.kind)}};
+    report["precision"] = gctx->precision() == shaders::Precision::kFp16 ? "fp16" : "fp32";
+  }
+  if (!runner->gpu_fallback_reason().empty()) {
+    report["gpu_fallback_reason"] = runner->gpu_fallback_reason();
+  }
   report["nodes_total"] = g.nodes.size();
-  report["nodes_on_gpu"] = 0;
+  report["nodes_on_gpu"] = nodes_on_gpu;
+  report["partitions"] = runner->partitions().size();
+  report["dispatches_per_invoke"] = dispatches;
+  nlohmann::json placement = nlohmann::json::array();
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    const int p = on_gpu ? runner->plan().node_partition[n] : -1;
+    nlohmann::json e = {{"node", n}, {"op", ir::OpTypeName(g.nodes[n].op)}};
+    if (p >= 0) {
+      e["placement"] = "gpu";
+      e["partition"] = p;
+    } else {
+      e["placement"] = "cpu";
+      e["reason"] = on_gpu
+                        ? runner->plan().cpu_reason[n]
+                        : (runner->gpu_fallback_reason().empty() ? "GPU not requested"
+                                                                 : runner->gpu_fallback_reason());
+    }
+    placement.push_back(e);
+  }
+  report["placement"] = placement;
   report["num_runs"] = *num_runs;
   report["latency_ms"] = {
       {"min", st.min}, {"median", st.median}, {"mean", st.mean}, {"max", st.max}};
   report["init_ms"] = init_ms;
   report["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
-  report["arena_bytes"] = interp->arena_bytes();
+  if (on_gpu) {
+    report["init_breakdown_ms"]["vulkan_context"] = runner->gpu_context_ms();
+    report["init_breakdown_ms"]["partition"] = runner->partition_ms();
+    report["init_breakdown_ms"]["gpu_build"] = gpu_init.build_ms;
+    report["init_breakdown_ms"]["shader_compile"] = gpu_init.shader_ms;
+    report["init_breakdown_ms"]["pipeline_creation"] = gpu_init.pipeline_ms;
+    report["init_breakdown_ms"]["upload"] = gpu_init.upload_ms;
+    report["init_breakdown_ms"]["record"] = gpu_init.record_ms;
+    report["shader_cache"] = {{"state", cache_state},
+                              {"compiled", cache_delta.compiles},
+                              {"disk_hits", cache_delta.disk_hits},
+                              {"memory_hits", cache_delta.memory_hits},
+                              {"dir", gctx->spirv_cache().dir()}};
+    report["peak_gpu_bytes"] = peak_gpu_bytes;
+    report["gpu_activation_bytes"] = gpu_arena_bytes;
+    report["gpu_weight_bytes"] = gpu_constant_bytes;
+  }
+  report["arena_bytes"] = runner->interpreter().arena_bytes();
 
   if (*profiling) {
-    std::vector<cpu::NodeProfile> prof = interp->profile();
+    // One row per CPU node and per GPU dispatch; partitions' wall time is in
+    // their CUSTOM node rows.
+    struct Row {
+      std::string what, op, placement;
+      std::vector<int> nodes;
+      double ms = 0;
+    };
+    std::vector<Row> rows;
+    const auto& origin = runner->run_node_origin();
+    for (const auto& p : runner->interpreter().profile()) {
+      const int o = origin[p.node_index];
+      const double avg = p.invokes ? p.total_ms / p.invokes : 0;
+      if (o >= 0) {
+        rows.push_back(
+            {"node " + std::to_string(o), ir::OpTypeName(g.nodes[o].op), "cpu", {o}, avg});
+      } else {
+        rows.push_back(
+            {"partition " + std::to_string(-1 - o), "GPU_PARTITION", "gpu-wall", {}, avg});
+      }
+    }
+    for (const auto& part : runner->partitions()) {
+      for (const auto& k : part->profile()) {
+        rows.push_back({k.name, ir::OpTypeName(g.nodes[k.nodes[0]].op), "gpu", k.nodes,
+                        k.invokes ? k.total_ms / k.invokes : 0});
+      }
+    }
     double total = 0;
-    for (const auto& p : prof) total += p.total_ms;
+    for (const auto& r : rows) {
+      if (r.placement != "gpu-wall") total += r.ms;
+    }
     nlohmann::json per_op = nlohmann::json::array();
     std::map<std::string, std::pair<double, int>> by_type;
-    for (const auto& p : prof) {
-      const double avg = p.invokes ? p.total_ms / p.invokes : 0;
-      const std::string op = ir::OpTypeName(g.nodes[p.node_index].op);
-      per_op.push_back({{"node", p.node_index},
-                        {"op", op},
-                        {"placement", "cpu"},
-                        {"avg_ms", avg},
-                        {"percent", total > 0 ? 100.0 * p.total_ms / total : 0}});
-      by_type[op].first += avg;
-      by_type[op].second += 1;
+    for (const auto& r : rows) {
+      per_op.push_back(
+          {{"name", r.what},
+           {"op", r.op},
+           {"nodes", r.nodes},
+           {"placement", r.placement},
+           {"avg_ms", r.ms},
+           {"percent", total > 0 && r.placement != "gpu-wall" ? 100.0 * r.ms / total : 0}});
+      if (r.placement == "gpu-wall") continue;
+      by_type[r.placement + ":" + r.op].first += r.ms;
+      by_type[r.placement + ":" + r.op].second += 1;
     }
     report["per_op"] = per_op;
-    std::sort(prof.begin(), prof.end(),
-              [](const auto& a, const auto& b) { return a.total_ms > b.total_ms; });
-    std::printf("  op profile   (average per invoke, most expensive first)\n");
-    std::printf("    %-6s %-22s %10s %7s\n", "node", "op", "ms", "%");
-    for (size_t i = 0; i < std::min<size_t>(prof.size(), 10); ++i) {
-      const auto& p = prof[i];
-      std::printf("    %-6d %-22s %10.4f %6.1f%%\n", p.node_index,
-                  ir::OpTypeName(g.nodes[p.node_index].op).c_str(),
-                  p.invokes ? p.total_ms / p.invokes : 0,
-                  total > 0 ? 100.0 * p.total_ms / total : 0);
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.ms > b.ms; });
+    std::printf(
+        "  op profile   (average per invoke, most expensive first; GPU rows from "
+        "timestamps)\n");
+    std::printf("    %-9s %-44s %10s %7s\n", "where", "what", "ms", "%");
+    int shown = 0;
+    for (const auto& r : rows) {
+      if (shown++ >= 15) break;
+      std::printf("    %-9s %-44s %10.4f %6.1f%%\n", r.placement.c_str(),
+                  (r.what + (r.placement == "cpu" ? " " + r.op : "")).substr(0, 44).c_str(), r.ms,
+                  total > 0 && r.placement != "gpu-wall" ? 100.0 * r.ms / total : 0);
     }
     std::printf("  by op type\n");
     nlohmann::json summary = nlohmann::json::object();
     for (const auto& [op, v] : by_type) {
-      std::printf("    %-22s %3d nodes %10.4f ms\n", op.c_str(), v.second, v.first);
-      summary[op] = {{"nodes", v.second}, {"avg_ms", v.first}};
+      std::printf("    %-30s %3d %10.4f ms\n", op.c_str(), v.second, v.first);
+      summary[op] = {{"count", v.second}, {"avg_ms", v.first}};
     }
     report["op_type_summary"] = summary;
   }

@@ -62,17 +62,20 @@ class GpuPartitionKernel : public cpu::CustomKernel {
 
 }  // namespace
 
-ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan) {
+ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan,
+                                     std::vector<int>* origin) {
   ir::Graph out = graph;
   // Units: each CPU node, and each partition as one node.
   std::vector<ir::Node> units;
   std::vector<int> unit_order;  // the smallest original node index, for a stable order
   std::vector<int> unit_of_partition(plan.partitions.size(), -1);
+  std::vector<int> unit_origin;
   for (size_t n = 0; n < graph.nodes.size(); ++n) {
     const int p = plan.node_partition[n];
     if (p < 0) {
       units.push_back(graph.nodes[n]);
       unit_order.push_back(static_cast<int>(n));
+      unit_origin.push_back(static_cast<int>(n));
     } else if (unit_of_partition[p] < 0) {
       ir::Node node;
       node.op = ir::OpType::kCustom;
@@ -82,6 +85,7 @@ ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::Pa
       unit_of_partition[p] = static_cast<int>(units.size());
       units.push_back(std::move(node));
       unit_order.push_back(static_cast<int>(n));
+      unit_origin.push_back(-1 - p);
     }
   }
   // Kahn's algorithm, smallest original position first.
@@ -109,10 +113,12 @@ ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::Pa
     if (pending[u] == 0) ready.push({unit_order[u], static_cast<int>(u)});
   }
   out.nodes.clear();
+  if (origin) origin->clear();
   while (!ready.empty()) {
     const int u = ready.top().second;
     ready.pop();
     out.nodes.push_back(units[u]);
+    if (origin) origin->push_back(unit_origin[u]);
     for (int c : consumers[u]) {
       if (--pending[c] == 0) ready.push({unit_order[c], c});
     }
@@ -172,6 +178,8 @@ Status ModelRunner::BuildInterpreter(bool with_gpu) {
   partitions_.clear();
   cpu::InterpreterOptions io = options_.cpu;
   ir::Graph run_graph = graph_;
+  run_node_origin_.resize(graph_.nodes.size());
+  for (size_t n = 0; n < graph_.nodes.size(); ++n) run_node_origin_[n] = static_cast<int>(n);
   if (with_gpu && !plan_.partitions.empty()) {
     for (size_t p = 0; p < plan_.partitions.size(); ++p) {
       auto gp = std::make_shared<gpu_delegate::GpuPartition>(context_, graph_, plan_.partitions[p]);
@@ -179,7 +187,7 @@ Status ModelRunner::BuildInterpreter(bool with_gpu) {
           std::make_shared<GpuPartitionKernel>(gp, graph_);
       partitions_.push_back(std::move(gp));
     }
-    run_graph = ReplacePartitionsWithNodes(graph_, plan_);
+    run_graph = ReplacePartitionsWithNodes(graph_, plan_, &run_node_origin_);
   }
   VKD_ASSIGN_OR_RETURN(interpreter_, cpu::Interpreter::Create(std::move(run_graph), io));
   for (const auto& [i, shape] : resizes_) VKD_RETURN_IF_ERROR(interpreter_->ResizeInput(i, shape));

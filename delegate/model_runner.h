@@ -66,6 +66,9 @@ class ModelRunner {
   const gpu_delegate::GpuContext* gpu_context() const { return context_.get(); }
   double gpu_context_ms() const { return context_ms_; }
   double partition_ms() const { return partition_ms_; }
+  // Per node of interpreter().graph(): the model node (>= 0), or -1 - p for
+  // GPU partition p.
+  const std::vector<int>& run_node_origin() const { return run_node_origin_; }
 
  private:
   ModelRunner() = default;
@@ -79,6 +82,7 @@ class ModelRunner {
   partition::PartitionPlan plan_;
   std::vector<std::shared_ptr<gpu_delegate::GpuPartition>> partitions_;
   std::unique_ptr<cpu::Interpreter> interpreter_;
+  std::vector<int> run_node_origin_;
   std::vector<std::pair<int, ir::Shape>> resizes_;  // replayed after a fallback
   std::string fallback_reason_;
   double context_ms_ = 0, partition_ms_ = 0;
@@ -86,7 +90,9 @@ class ModelRunner {
 
 // The graph with each partition replaced by one CUSTOM node named
 // "vkd_gpu_partition_<i>", nodes re-sorted so every node follows its inputs'
-// producers. Exposed for tests.
-ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan);
+// producers. `origin` (optional) gets, per node of the result, the model
+// node it is (>= 0) or -1 - p for partition p. Exposed for tests.
+ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::PartitionPlan& plan,
+                                     std::vector<int>* origin = nullptr);
 
 }  // namespace vkd

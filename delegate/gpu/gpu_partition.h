@@ -58,6 +58,9 @@ class GpuPartition {
   size_t arena_bytes() const { return arena_ ? arena_->size() : 0; }
   size_t constant_bytes() const { return constants_ ? constants_->size() : 0; }
   const std::vector<KernelProfile>& profile() const { return profile_; }
+  void ResetProfile() {
+    for (auto& k : profile_) k.total_ms = 0, k.invokes = 0;
+  }
 
  private:
   Status Compile();

@@ -69,6 +69,8 @@ class GpuContextEnvironment : public ::testing::Environment {
   }
 };
 
+}  // namespace
+
 // One Vulkan instance and device for the whole test process (as a real
 // application has), validation on.
 std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16) {
@@ -86,7 +88,6 @@ std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16) {
   }
   return contexts[fp16];
 }
-}  // namespace
 
 bool GpuAvailable() { return SharedGpuContext(false) != nullptr; }
 

@@ -12,9 +12,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "delegate/gpu/gpu_context.h"
 #include "delegate/ir/graph.h"
 
 namespace vkd::test {
@@ -50,6 +52,9 @@ struct CompareReport {
 // True when a Vulkan device with the validation layer is present (GPU tests
 // skip otherwise, with a message).
 bool GpuAvailable();
+// The process-wide GPU context of the tests (validation on); null without
+// Vulkan. Destroyed after the last test.
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false);
 // Validation errors counted so far by the shared GPU test context.
 int GpuValidationErrors();
 std::string GpuValidationMessages();
