@@ -9,8 +9,17 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$MAKE_MODEL" --model=mobilenet_v2_0.35_96 --output="$tmp/demo.tflite" >/dev/null
 "$BENCH" --graph="$tmp/demo.tflite" --num_runs=3 --enable_op_profiling --output_dir="$tmp/out" \
-  --report_json="$tmp/report.json" >"$tmp/stdout"
+  --report_json="$tmp/report.json" --gpu_cache_dir="$tmp/cache" >"$tmp/stdout"
 grep -q "latency" "$tmp/stdout"
+# The same on the CPU only, and a second GPU start that finds its shaders on disk.
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --use_gpu=false --report_json="$tmp/cpu.json" >/dev/null
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --gpu_cache_dir="$tmp/cache" \
+  --report_json="$tmp/warm.json" >/dev/null
+# No Vulkan driver at all: one warning, the CPU runs everything.
+VK_ICD_FILENAMES="$tmp/none.json" VK_DRIVER_FILES="$tmp/none.json" \
+  "$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --report_json="$tmp/nodriver.json" \
+  >/dev/null 2>"$tmp/nodriver.err"
+grep -q "warning: running on the CPU" "$tmp/nodriver.err"
 python3 - "$tmp" <<'PY'
 import json, sys, struct
 d = sys.argv[1]
@@ -19,7 +28,25 @@ for key in ("model", "backend", "nodes_total", "latency_ms", "init_ms", "per_op"
     assert key in r, key
 assert r["nodes_total"] > 50, r["nodes_total"]
 assert set(r["latency_ms"]) == {"min", "median", "mean", "max"}
-assert len(r["per_op"]) == r["nodes_total"]
+assert len(r["placement"]) == r["nodes_total"]
+cpu = json.load(open(d + "/cpu.json"))
+assert cpu["backend"] == "cpu" and cpu["nodes_on_gpu"] == 0, cpu["backend"]
+nodriver = json.load(open(d + "/nodriver.json"))
+assert nodriver["backend"] == "cpu" and "gpu_fallback_reason" in nodriver, nodriver.keys()
+if r["backend"] == "gpu":
+    # Every node of the demo model runs on the GPU, fused into fewer dispatches.
+    assert r["nodes_on_gpu"] == r["nodes_total"], r["nodes_on_gpu"]
+    assert r["partitions"] == 1, r["partitions"]
+    assert 0 < r["dispatches_per_invoke"] < r["nodes_total"], r["dispatches_per_invoke"]
+    assert r["device"]["name"], r["device"]
+    for k in ("shader_compile", "pipeline_creation", "upload", "partition"):
+        assert k in r["init_breakdown_ms"], k
+    assert r["peak_gpu_bytes"] > 0
+    gpu_rows = [p for p in r["per_op"] if p["placement"] == "gpu"]
+    assert len(gpu_rows) == r["dispatches_per_invoke"], len(gpu_rows)
+    warm = json.load(open(d + "/warm.json"))
+    assert warm["shader_cache"]["state"] == "warm", warm["shader_cache"]
+    assert warm["shader_cache"]["compiled"] == 0 and warm["shader_cache"]["disk_hits"] > 0
 raw = open(d + "/out/output_0.npy", "rb").read()
 assert raw[:6] == b"\x93NUMPY", raw[:6]
 header_len = struct.unpack("<H", raw[8:10])[0]
@@ -38,8 +65,8 @@ with open(d + "/in.npy", "wb") as f:
     f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
     f.write(struct.pack("<f", 0.25) * (96 * 96 * 3))
 PY
-"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/a" >/dev/null
-"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/b" --num_threads=2 >/dev/null
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/a" --use_gpu=false >/dev/null
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --input_npy="$tmp/in.npy" --output_dir="$tmp/b" --num_threads=2 --gpu_cache_dir="$tmp/cache" >/dev/null
 cmp "$tmp/a/output_0.npy" "$tmp/b/output_0.npy" || python3 - "$tmp" <<'PY'
 import struct, sys
 d = sys.argv[1]
