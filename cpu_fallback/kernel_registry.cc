@@ -27,6 +27,9 @@ KernelTable BuildTable() {
   RegisterSoftmaxKernels(table);
   RegisterShapeKernels(table);
   RegisterQuantizeKernels(table);
+  RegisterResizeKernels(table);
+  RegisterSliceKernels(table);
+  RegisterTransposeConvKernels(table);
   return table;
 }
 }  // namespace

@@ -27,5 +27,8 @@ void RegisterReduceKernels(KernelTable& table);      // MEAN
 void RegisterSoftmaxKernels(KernelTable& table);     // SOFTMAX
 void RegisterShapeKernels(KernelTable& table);       // RESHAPE, PAD, CONCATENATION, ...
 void RegisterQuantizeKernels(KernelTable& table);    // DEQUANTIZE
+void RegisterResizeKernels(KernelTable& table);      // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
+void RegisterSliceKernels(KernelTable& table);       // STRIDED_SLICE
+void RegisterTransposeConvKernels(KernelTable& table);  // TRANSPOSE_CONV
 
 }  // namespace vkd::cpu

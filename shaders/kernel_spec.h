@@ -71,6 +71,12 @@ struct KernelSpec {
   // opd0, opd1, ... (same broadcasting loads as inputs).
   std::vector<TensorDims> operands;
   std::vector<PostOp> post_ops;
+  // GLSL the lowering generates, placed between the generated helpers and
+  // the template: code whose shape depends on the spec beyond what
+  // specialization constants can vary (concat's per-input selection over
+  // in0..inN-1). Structure only, no sizes: it is part of the source, so of
+  // the SPIR-V cache key.
+  std::string extra_glsl;
   // Work: `invocations` threads (flattened; the template decomposes
   // gid = flat_id()), in workgroups of `local_size`.
   int64_t invocations = 0;

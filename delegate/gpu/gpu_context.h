@@ -27,6 +27,9 @@ struct GpuOptions {
   bool enable_validation = false;
   // Timestamp every dispatch (per-op GPU times).
   bool enable_profiling = false;
+  // Kernel variants: -1 picks by device (shared-memory tiling on GPUs,
+  // register blocking on CPU devices such as lavapipe); 0/1 force them.
+  int shared_memory_kernels = -1;
 };
 
 class GpuContext {

@@ -53,6 +53,8 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   ProgramOptions po;
   po.precision = context_->precision();
   po.cpu_device = context_->device().info().kind == gpu::DeviceKind::kCpu;
+  const int shared = context_->options().shared_memory_kernels;
+  po.shared_memory_kernels = shared < 0 ? !po.cpu_device : shared != 0;
   VKD_ASSIGN_OR_RETURN(program_, BuildProgram(graph_, tensors, partition_, po));
   init_.build_ms = MsSince(t0);
   VKD_RETURN_IF_ERROR(Compile());

@@ -58,13 +58,20 @@ StatusOr<LoweredKernel> GemmKernel(LoweringContext& ctx, int in, const TensorDim
                                    const TensorDims& out_dims, const float* weights, int units,
                                    int k, ir::Activation act) {
   LoweredKernel l;
-  l.spec.main = "conv2d_gemm";
   l.spec.out = out_dims;
   l.spec.inputs = {in_dims};
   l.spec.const_buffers = {"weights", "bias"};
   const int rows = out_dims.b * out_dims.h * out_dims.w;
   l.spec.int_params = {{"ROWS", rows}};
-  l.spec.invocations = int64_t{(rows + 3) / 4} * out_dims.c4();
+  if (ctx.shared_memory_kernels()) {
+    // 64 invocations per 64-row x 4-block tile (conv2d_gemm_tiled.glsl).
+    l.spec.main = "conv2d_gemm_tiled";
+    l.spec.local_size = 64;
+    l.spec.invocations = int64_t{(rows + 63) / 64} * ((out_dims.c4() + 3) / 4) * 64;
+  } else {
+    l.spec.main = "conv2d_gemm";
+    l.spec.invocations = int64_t{(rows + 3) / 4} * out_dims.c4();
+  }
   VKD_RETURN_IF_ERROR(AppendActivation(act, l.spec.post_ops));
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
   const int w = ctx.AddConstant(RelayoutConvWeights(weights, units, 1, 1, k), "weights");
@@ -148,7 +155,7 @@ StatusOr<LoweredKernel> LowerDepthwiseConv2d(LoweringContext& ctx) {
                        {"PAD_TOP", pad_top},
                        {"PAD_LEFT", pad_left},
                        {"DEPTH_MULTIPLIER", oc / in_dims.c}};
-  l.spec.invocations = out_dims.vec4_count();
+  l.spec.invocations = int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4();
   VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
   const int w = ctx.AddConstant(RelayoutDepthwiseWeights(weights, kh, kw, oc), "weights");
@@ -164,20 +171,28 @@ StatusOr<LoweredKernel> LowerFullyConnected(LoweringContext& ctx) {
   const ir::Shape& fs = ctx.tensor(filter).shape;  // [units, K]
   const int units = fs[0], k = fs[1];
   const ir::Shape& in_shape = ctx.tensor(in).shape;
-  if (in_shape.empty() || in_shape.back() != k) {
-    return UnimplementedError(ctx.label() + ": input's last dimension " +
-                              (in_shape.empty() ? "?" : std::to_string(in_shape.back())) +
-                              " != weights' " + std::to_string(k));
+  if (in_shape.empty() || ir::NumElements(in_shape) % k != 0) {
+    return InvalidArgumentError(ctx.label() + ": input " + ir::ShapeToString(in_shape) +
+                                " does not flatten into rows of " + std::to_string(k));
   }
   const int64_t rows = ir::NumElements(in_shape) / k;
   // Input and output viewed as [rows, channels]; same bytes as their own
   // dims because only the channel dimension is padded.
   TensorDims in_dims{1, 1, static_cast<int32_t>(rows), k};
+  // An implicit flatten (last dimension != K) regroups the elements into rows
+  // of K. When either channel count is not a multiple of 4, padding lanes
+  // make the bytes differ, so a reshape_copy kernel first writes the
+  // [rows, K] view into a temporary and the GEMM reads that: one small extra
+  // dispatch rather than a GEMM variant that gathers lanes.
+  const bool flatten = in_shape.back() != k && (in_shape.back() % 4 != 0 || k % 4 != 0);
   TensorDims out_dims{1, 1, static_cast<int32_t>(rows), units};
   const float* weights = ctx.FloatConstant(filter);
   if (!weights) return UnimplementedError(ctx.label() + ": weights must be constant on the GPU");
   VKD_ASSIGN_OR_RETURN(LoweredKernel l,
                        GemmKernel(ctx, in, in_dims, out_dims, weights, units, k, o.activation));
+  if (flatten) {
+    VKD_ASSIGN_OR_RETURN(l.bindings[1], EmitDenseCopy(ctx, in, in_dims, "flatten"));
+  }
   // Report the real output dims (fused operands broadcast against them).
   VKD_ASSIGN_OR_RETURN(l.spec.out, ctx.Dims(out));
   if (l.spec.out.b * l.spec.out.h * l.spec.out.w != rows) {

@@ -13,6 +13,8 @@
 
 namespace vkd::gpu_delegate {
 
+struct LoweredKernel;
+
 // What a lowering function sees: the node, runtime shapes, and a way to
 // reference tensors and add constants. Implemented by the program builder.
 class LoweringContext {
@@ -24,6 +26,7 @@ class LoweringContext {
   virtual const ir::Tensor& tensor(int graph_tensor) const = 0;  // runtime shape
   virtual shaders::Precision precision() const = 0;
   virtual bool cpu_device() const = 0;
+  virtual bool shared_memory_kernels() const = 0;
   // Graph tensor of input i (kNoTensor when absent). A PAD folded into this
   // conv substitutes its own input here and reports its padding below.
   virtual int Input(int i) const = 0;
@@ -41,6 +44,12 @@ class LoweringContext {
   virtual const float* FloatConstant(int graph_tensor) = 0;
   // A constant buffer of raw vec4 data (already in the kernel's layout).
   virtual int AddConstant(const std::vector<float>& values, const std::string& name) = 0;
+  // For ops lowered as more than one kernel (FULLY_CONNECTED's implicit
+  // flatten): a program tensor of the program's own, in the arena, and a
+  // kernel (bindings complete, output included) that runs before the one
+  // being lowered. Emitted kernels are never fused.
+  virtual int NewTemporary(const shaders::TensorDims& dims, const std::string& name) = 0;
+  virtual void EmitKernel(LoweredKernel k) = 0;
   // The error prefix: "node 12 CONV_2D".
   std::string label() const { return ir::NodeLabel(graph(), node_index()); }
 };
@@ -68,6 +77,22 @@ StatusOr<LoweredKernel> LowerPool2d(LoweringContext& ctx);
 StatusOr<LoweredKernel> LowerMean(LoweringContext& ctx);
 // lower_softmax.cc
 StatusOr<LoweredKernel> LowerSoftmax(LoweringContext& ctx);
+// lower_shape.cc: data movement. PAD/PADV2 that did not fold into a conv,
+// CONCATENATION, RESHAPE/SQUEEZE that change the channel count (the others
+// are views), STRIDED_SLICE.
+StatusOr<LoweredKernel> LowerPad(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerConcatenation(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerReshapeCopy(LoweringContext& ctx);
+StatusOr<LoweredKernel> LowerStridedSlice(LoweringContext& ctx);
+// `graph_tensor` copied, in dense element order, into a new temporary of
+// `dims` (same element count), by a kernel emitted before the current one.
+// Returns the temporary's program tensor.
+StatusOr<int> EmitDenseCopy(LoweringContext& ctx, int graph_tensor, const shaders::TensorDims& dims,
+                            const std::string& name);
+// lower_resize.cc: RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR.
+StatusOr<LoweredKernel> LowerResize(LoweringContext& ctx);
+// lower_transpose_conv.cc
+StatusOr<LoweredKernel> LowerTransposeConv(LoweringContext& ctx);
 // lower_elementwise.cc: a standalone elementwise kernel (when it cannot be
 // fused into its producer).
 StatusOr<LoweredKernel> LowerElementwise(LoweringContext& ctx);

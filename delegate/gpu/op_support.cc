@@ -6,6 +6,13 @@ namespace vkd::gpu_delegate {
 
 namespace {
 
+// The concat kernel binds each input as a buffer of its own, plus the
+// output and fused operands. Vulkan guarantees only 4 storage buffers per
+// stage, desktop and most mobile drivers allow far more; on a device with
+// fewer, pipeline creation fails naming the limit and the model runs on
+// the CPU.
+constexpr size_t kMaxConcatInputs = 8;
+
 partition::NodeVerdict No(std::string reason) { return {false, std::move(reason)}; }
 partition::NodeVerdict Yes() { return {true, ""}; }
 
@@ -114,8 +121,11 @@ partition::NodeVerdict CheckGpuSupport(const ir::Graph& g, int n, const SupportL
       }
       if (!weights_ok(1) || !bias_ok()) return No("weights or bias are not constant");
       const ir::Shape& w = g.tensors[node.inputs[1]].shape;
-      if (w.size() != 2 || input_shape(0).empty() || input_shape(0).back() != w[1]) {
-        return No("input's last dimension differs from the weights' (implicit flatten)");
+      // An input whose last dimension is not K is flattened into rows of K
+      // (a reshape_copy kernel first when padding lanes get in the way).
+      if (w.size() != 2 || w[1] <= 0 || input_shape(0).empty() ||
+          ir::NumElements(input_shape(0)) % w[1] != 0) {
+        return No("input does not flatten into rows of the weights' input size");
       }
       return Yes();
     }
@@ -180,47 +190,104 @@ partition::NodeVerdict CheckGpuSupport(const ir::Graph& g, int n, const SupportL
     case ir::OpType::kLeakyRelu:
       return Yes();
     case ir::OpType::kReshape:
-    case ir::OpType::kSqueeze: {
-      const ir::Shape& in = input_shape(0);
-      const ir::Shape& out = g.tensors[node.outputs[0]].shape;
-      if (in.empty() || out.empty() || in.back() != out.back()) {
-        return No("reshape that changes the channel dimension");
-      }
+    case ir::OpType::kSqueeze:
+      // Keeping the channel count: a view (no kernel). Otherwise a
+      // reshape_copy kernel.
       return Yes();
-    }
     case ir::OpType::kPad:
     case ir::OpType::kPadv2: {
-      // Folded into the conv that reads it (program_builder.cc: TryFoldPad).
-      const int out = node.outputs[0];
-      int readers = 0, conv_reader = -1;
-      for (size_t m = 0; m < g.nodes.size(); ++m) {
-        for (int t : g.nodes[m].inputs) {
-          if (t == out) {
-            ++readers;
-            conv_reader = static_cast<int>(m);
-          }
-        }
-      }
+      // Folded into the conv that reads it when possible
+      // (program_builder.cc: TryFoldPad), else a pad kernel.
       const ir::Tensor& pads = g.tensors[node.inputs[1]];
-      if (readers != 1 || !pads.is_constant() || pads.num_elements() != 8 ||
-          (g.nodes[conv_reader].op != ir::OpType::kConv2d &&
-           g.nodes[conv_reader].op != ir::OpType::kDepthwiseConv2d)) {
-        return No("PAD not followed by a convolution it can fold into");
+      const int rank = static_cast<int>(input_shape(0).size());
+      if (!pads.is_constant() || pads.num_elements() != 2 * rank ||
+          (pads.type != ir::DataType::kInt32 && pads.type != ir::DataType::kInt64)) {
+        return No("paddings are not a constant INT32/INT64 [rank, 2]");
       }
-      auto pad = [&](int i) -> int64_t {
-        return pads.type == ir::DataType::kInt64 ? pads.const_data<int64_t>()[i]
-                                                 : pads.const_data<int32_t>()[i];
-      };
-      if (pad(0) || pad(1) || pad(6) || pad(7) || pad(2) < 0 || pad(3) < 0 || pad(4) < 0 ||
-          pad(5) < 0) {
-        return No("PAD of batch or channels");
+      for (int i = 0; i < 2 * rank; ++i) {
+        const int64_t p = pads.type == ir::DataType::kInt64 ? pads.const_data<int64_t>()[i]
+                                                            : pads.const_data<int32_t>()[i];
+        if (p < 0) return No("negative padding");
       }
       if (op == ir::OpType::kPadv2 && node.inputs.size() > 2 && node.inputs[2] != ir::kNoTensor) {
         const ir::Tensor& v = g.tensors[node.inputs[2]];
-        if (!v.is_constant() || v.type != ir::DataType::kFloat32 ||
-            v.const_data<float>()[0] != 0.0f) {
-          return No("PADV2 with a non-zero value");
+        if (!v.is_constant() || v.type != ir::DataType::kFloat32 || v.num_elements() != 1) {
+          return No("PADV2 value is not a constant float32 scalar");
         }
+      }
+      return Yes();
+    }
+    case ir::OpType::kConcatenation: {
+      if (node.inputs.empty() || node.inputs.size() > kMaxConcatInputs) {
+        return No("CONCATENATION of " + std::to_string(node.inputs.size()) + " inputs (1.." +
+                  std::to_string(kMaxConcatInputs) + " on the GPU)");
+      }
+      for (size_t i = 0; i < node.inputs.size(); ++i) {
+        if (node.inputs[i] == ir::kNoTensor ||
+            g.tensors[node.inputs[i]].type != ir::DataType::kFloat32) {
+          return No("input " + std::to_string(i) + " is missing or not float32");
+        }
+      }
+      const auto* o = std::get_if<ir::ConcatenationOptions>(&node.options);
+      const int rank = static_cast<int>(g.tensors[node.outputs[0]].shape.size());
+      const int axis = o ? (o->axis < 0 ? o->axis + rank : o->axis) : 0;
+      // Concatenating along a leading dimension of a rank-5+ shape makes
+      // it larger than 1, which the output check above already refused.
+      if (axis < 0 || axis >= rank) return No("axis out of range");
+      return Yes();
+    }
+    case ir::OpType::kResizeBilinear:
+    case ir::OpType::kResizeNearestNeighbor: {
+      const ir::Tensor& size = g.tensors[node.inputs[1]];
+      if (input_shape(0).size() != 4 || !size.is_constant() || size.type != ir::DataType::kInt32 ||
+          size.num_elements() != 2) {
+        return No("needs a 4-D input and a constant INT32 [2] size");
+      }
+      const auto* o = std::get_if<ir::ResizeOptions>(&node.options);
+      if (op == ir::OpType::kResizeBilinear && o && o->align_corners && o->half_pixel_centers) {
+        return No("half_pixel_centers with align_corners (TFLite rejects it)");
+      }
+      return Yes();
+    }
+    case ir::OpType::kStridedSlice: {
+      const auto* o = std::get_if<ir::StridedSliceOptions>(&node.options);
+      if (o && (o->ellipsis_mask || o->new_axis_mask || o->shrink_axis_mask)) {
+        return No("STRIDED_SLICE with an ellipsis, new-axis or shrink-axis mask");
+      }
+      const int rank = static_cast<int>(input_shape(0).size());
+      if (rank < 1 || rank > 4 || node.inputs.size() != 4) return No("input rank outside 1..4");
+      for (int i = 1; i < 4; ++i) {
+        const ir::Tensor& t = g.tensors[node.inputs[i]];
+        if (!t.is_constant() || t.type != ir::DataType::kInt32 || t.num_elements() != rank) {
+          return No("begin, end and strides must be constant INT32 [rank]");
+        }
+      }
+      const int32_t* strides = g.tensors[node.inputs[3]].const_data<int32_t>();
+      for (int d = 0; d < rank; ++d) {
+        if (strides[d] == 0) return No("zero stride");
+      }
+      return Yes();
+    }
+    case ir::OpType::kTransposeConv: {
+      if (node.inputs.size() < 3 || node.inputs.size() > 4) return No("expected 3 or 4 inputs");
+      const ir::Tensor& out_shape = g.tensors[node.inputs[0]];
+      if (!out_shape.is_constant() || out_shape.type != ir::DataType::kInt32 ||
+          out_shape.num_elements() != 4) {
+        return No("output_shape is not a constant INT32 [4]");
+      }
+      // float32 only (constant, or DEQUANTIZE of a constant): the CPU kernel
+      // that propagates shapes has no hybrid int8 form.
+      auto float_constant = [&](int t) {
+        return g.tensors[t].type == ir::DataType::kFloat32 && IsConstantLike(g, t);
+      };
+      if (!float_constant(node.inputs[1])) return No("weights are not constant float32");
+      if (node.inputs.size() > 3 && node.inputs[3] != ir::kNoTensor &&
+          !float_constant(node.inputs[3])) {
+        return No("bias is not constant float32");
+      }
+      const ir::Shape& f = g.tensors[node.inputs[1]].shape;
+      if (f.size() != 4 || input_shape(2).size() != 4 || f[3] != input_shape(2)[3]) {
+        return No("weights do not match the 4-D input's channels");
       }
       return Yes();
     }

@@ -57,6 +57,9 @@ struct ProgramOptions {
   // Pick kernel variants for CPU-like Vulkan devices (lavapipe: no shared
   // memory tiling, wide register blocking).
   bool cpu_device = false;
+  // Shared-memory tiled GEMM for 1x1 convolutions and FULLY_CONNECTED:
+  // faster on real GPUs, ~3x slower on lavapipe.
+  bool shared_memory_kernels = false;
 };
 
 // `tensors` holds the graph's tensors with their runtime shapes.

@@ -57,6 +57,7 @@ class ProgramBuilder : public LoweringContext {
   const ir::Tensor& tensor(int t) const override { return tensors_[t]; }
   shaders::Precision precision() const override { return options_.precision; }
   bool cpu_device() const override { return options_.cpu_device; }
+  bool shared_memory_kernels() const override { return options_.shared_memory_kernels; }
   int Input(int i) const override {
     if (i >= static_cast<int>(node().inputs.size())) return ir::kNoTensor;
     if (i == 0 && pad_input_ != ir::kNoTensor) return pad_input_;
@@ -74,6 +75,8 @@ class ProgramBuilder : public LoweringContext {
   StatusOr<int> Tensor(int t) override;
   const float* FloatConstant(int t) override;
   int AddConstant(const std::vector<float>& values, const std::string& name) override;
+  int NewTemporary(const TensorDims& dims, const std::string& name) override;
+  void EmitKernel(LoweredKernel k) override { emitted_.push_back(std::move(k)); }
 
  private:
   bool IsConstant(int t) const { return tensors_[t].is_constant() || host_floats_.count(t) != 0; }
@@ -82,6 +85,9 @@ class ProgramBuilder : public LoweringContext {
   bool TryFoldPad(int n);
   StatusOr<LoweredKernel> Lower(int n);
   Status Fuse(LoweredKernel& k, std::vector<int>& nodes);
+  // Moves the kernels node n's lowering emitted (EmitKernel) into `kernels`,
+  // ahead of node n's own kernel.
+  void TakeEmitted(int n, std::vector<std::pair<int, ProgramKernel>>& kernels);
   int NewTensor(ProgramTensor t) {
     prog_.tensors.push_back(std::move(t));
     return static_cast<int>(prog_.tensors.size()) - 1;
@@ -102,6 +108,7 @@ class ProgramBuilder : public LoweringContext {
     int input = ir::kNoTensor, top = 0, left = 0, height = 0, width = 0;
   };
   std::unordered_map<int, PadFold> pad_folds_;  // conv node -> folded PAD
+  std::vector<LoweredKernel> emitted_;          // see EmitKernel
   int node_ = 0;
   int pad_input_ = ir::kNoTensor, pad_top_ = 0, pad_left_ = 0, pad_height_ = 0, pad_width_ = 0;
 };
@@ -179,6 +186,29 @@ int ProgramBuilder::AddConstant(const std::vector<float>& values, const std::str
   pt.dims = TensorDims{1, 1, 1, static_cast<int32_t>(values.size())};
   pt.name = label() + " " + name;
   return NewTensor(std::move(pt));
+}
+
+int ProgramBuilder::NewTemporary(const TensorDims& dims, const std::string& name) {
+  ProgramTensor pt;
+  pt.dims = dims;
+  pt.bytes = GpuTensorBytes(dims, options_.precision);
+  pt.name = label() + " " + name;
+  return NewTensor(std::move(pt));
+}
+
+void ProgramBuilder::TakeEmitted(int n, std::vector<std::pair<int, ProgramKernel>>& kernels) {
+  for (LoweredKernel& e : emitted_) {
+    ProgramKernel pk;
+    pk.spec = std::move(e.spec);
+    pk.spec.precision = options_.precision;
+    pk.spec.name = pk.spec.main + "[" + ir::NodeLabel(graph_, n) + "]";
+    pk.bindings = std::move(e.bindings);
+    pk.nodes = {n};
+    // Same sort key as node n's own kernel, pushed first: the stable sort
+    // keeps it ahead.
+    kernels.emplace_back(n, std::move(pk));
+  }
+  emitted_.clear();
 }
 
 // DEQUANTIZE of a constant: computed here, once; its output is a constant to
@@ -285,6 +315,21 @@ StatusOr<LoweredKernel> ProgramBuilder::Lower(int n) {
       return LowerMean(*this);
     case ir::OpType::kSoftmax:
       return LowerSoftmax(*this);
+    case ir::OpType::kPad:
+    case ir::OpType::kPadv2:
+      return LowerPad(*this);
+    case ir::OpType::kConcatenation:
+      return LowerConcatenation(*this);
+    case ir::OpType::kReshape:
+    case ir::OpType::kSqueeze:
+      return LowerReshapeCopy(*this);  // the ones that cannot be views
+    case ir::OpType::kStridedSlice:
+      return LowerStridedSlice(*this);
+    case ir::OpType::kResizeBilinear:
+    case ir::OpType::kResizeNearestNeighbor:
+      return LowerResize(*this);
+    case ir::OpType::kTransposeConv:
+      return LowerTransposeConv(*this);
     default:
       break;
   }
@@ -373,15 +418,22 @@ StatusOr<Program> ProgramBuilder::Build() {
     prog_.inputs.push_back(pt);
   }
 
+  // Constant DEQUANTIZEs first: a kernel may fuse an op reading one that
+  // comes later in execution order (conv, DEQUANTIZE, ADD(conv, dequantized)),
+  // and the operand must already be known as a constant then, not become an
+  // arena tensor nothing writes.
+  for (int n : partition_.nodes) {
+    const ir::Node& nd = graph_.nodes[n];
+    if (nd.op == ir::OpType::kDequantize && IsConstant(nd.inputs[0])) {
+      VKD_RETURN_IF_ERROR(FoldDequantize(n));
+      done_[n] = 1;
+    }
+  }
   std::vector<std::pair<int, ProgramKernel>> kernels;  // (last node, kernel)
   for (int n : partition_.nodes) {
     if (done_[n]) continue;
     done_[n] = 1;
     const ir::Node& nd = graph_.nodes[n];
-    if (nd.op == ir::OpType::kDequantize && IsConstant(nd.inputs[0])) {
-      VKD_RETURN_IF_ERROR(FoldDequantize(n));
-      continue;
-    }
     if (IsReshapeLike(nd.op) && !IsConstant(nd.inputs[0])) {
       const ir::Shape& a = tensors_[nd.inputs[0]].shape;
       const ir::Shape& b = tensors_[nd.outputs[0]].shape;
@@ -392,6 +444,7 @@ StatusOr<Program> ProgramBuilder::Build() {
     }
     if (TryFoldPad(n)) continue;
     VKD_ASSIGN_OR_RETURN(LoweredKernel k, Lower(n));
+    TakeEmitted(n, kernels);
     std::vector<int> nodes = {n};
     if (auto it = pad_folds_.find(n); it != pad_folds_.end()) {
       nodes.push_back(producer_[graph_.nodes[n].inputs[0]]);

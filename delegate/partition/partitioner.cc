@@ -119,6 +119,56 @@ void FillBoundary(const ir::Graph& graph, const std::vector<bool>& in_p,
   }
 }
 
+// A node whose inputs are all constants (DEQUANTIZE of the fp16 or int8
+// weights, which converters put at the start of the graph) is ready from the
+// start, so the walk places it in the first GPU run, while the nodes reading
+// it may be in a later run: its result would then cross partitions as an
+// activation, and the weights would stop being constants to their reader.
+// Such a node moves to its readers' run when all of them are in one (it has
+// no predecessors, so this keeps every run free of cycles).
+void MoveConstantNodesToReaders(const ir::Graph& graph,
+                                const std::vector<std::vector<int>>& readers,
+                                const std::vector<bool>& is_graph_output,
+                                std::vector<std::vector<int>>& candidates) {
+  std::vector<int> candidate_of(graph.nodes.size(), -1);
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    for (int n : candidates[c]) candidate_of[n] = static_cast<int>(c);
+  }
+  bool moved = false;
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    const ir::Node& node = graph.nodes[n];
+    if (candidate_of[n] < 0 || node.inputs.empty()) continue;
+    const bool constant_inputs =
+        std::all_of(node.inputs.begin(), node.inputs.end(), [&](int32_t t) {
+          return t == ir::kNoTensor || (ValidTensor(graph, t) && graph.tensors[t].is_constant());
+        });
+    if (!constant_inputs) continue;
+    int target = -2;  // -2: no reader yet; -1: none possible
+    for (int32_t t : node.outputs) {
+      if (!ValidTensor(graph, t) || is_graph_output[t]) {
+        target = -1;
+        continue;
+      }
+      for (int r : readers[t]) {
+        target = (target == -2 || target == candidate_of[r]) ? candidate_of[r] : -1;
+      }
+    }
+    if (target < 0 || target == candidate_of[n]) continue;
+    auto& from = candidates[candidate_of[n]];
+    from.erase(std::find(from.begin(), from.end(), static_cast<int>(n)));
+    candidates[target].insert(
+        std::lower_bound(candidates[target].begin(), candidates[target].end(), static_cast<int>(n)),
+        static_cast<int>(n));
+    candidate_of[n] = target;
+    moved = true;
+  }
+  if (moved) {
+    candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                    [](const std::vector<int>& c) { return c.empty(); }),
+                     candidates.end());
+  }
+}
+
 }  // namespace
 
 int PartitionPlan::num_gpu_nodes() const {
@@ -145,7 +195,19 @@ PartitionPlan PartitionGraph(const ir::Graph& graph, const std::vector<NodeVerdi
     }
   }
 
-  const std::vector<std::vector<int>> candidates = GpuCandidates(graph, gpu);
+  std::vector<std::vector<int>> readers(graph.tensors.size());
+  for (int n = 0; n < num_nodes; ++n) {
+    for (int32_t t : graph.nodes[n].inputs) {
+      if (ValidTensor(graph, t)) readers[t].push_back(n);
+    }
+  }
+  std::vector<bool> is_graph_output(graph.tensors.size(), false);
+  for (int32_t t : graph.outputs) {
+    if (ValidTensor(graph, t)) is_graph_output[t] = true;
+  }
+
+  std::vector<std::vector<int>> candidates = GpuCandidates(graph, gpu);
+  MoveConstantNodesToReaders(graph, readers, is_graph_output, candidates);
 
   // Rank by size, larger first; stable, so ties keep walk order.
   std::vector<int> rank(candidates.size());
@@ -169,17 +231,6 @@ PartitionPlan PartitionGraph(const ir::Graph& graph, const std::vector<NodeVerdi
     } else {
       for (int n : nodes) plan.cpu_reason[n] = reason;
     }
-  }
-
-  std::vector<std::vector<int>> readers(graph.tensors.size());
-  for (int n = 0; n < num_nodes; ++n) {
-    for (int32_t t : graph.nodes[n].inputs) {
-      if (ValidTensor(graph, t)) readers[t].push_back(n);
-    }
-  }
-  std::vector<bool> is_graph_output(graph.tensors.size(), false);
-  for (int32_t t : graph.outputs) {
-    if (ValidTensor(graph, t)) is_graph_output[t] = true;
   }
 
   // Walk order: each partition comes after every partition it depends on.

@@ -10,7 +10,9 @@
 // Algorithm (the one TFLite's delegates use, in spirit): walk the graph in
 // dependency order, alternately taking every ready node of one kind (GPU or
 // CPU) until none is ready, then switching kind. Each maximal run of GPU nodes
-// becomes one candidate partition; candidates are ranked by node count, the
+// becomes one candidate partition (a node reading only constants, such as the
+// DEQUANTIZE of fp16 weights, joins the candidate of its readers when they
+// are all in one); candidates are ranked by node count, the
 // `max_partitions` largest are kept and those smaller than
 // `min_nodes_per_partition` are dropped (their nodes go back to the CPU,
 // with the reason said).

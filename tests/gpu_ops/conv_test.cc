@@ -235,5 +235,37 @@ TEST(GpuFullyConnectedTest, Sweep) {
   }
 }
 
+// The shared-memory tiled GEMM real GPUs get, forced on this device: row
+// and channel counts around its 64 x 16 tiles and 16-channel steps.
+TEST(GpuFullyConnectedTest, SharedMemoryTiledVariant) {
+  VKD_REQUIRE_GPU();
+  int index = 0;
+  for (const ir::Shape& shape :
+       std::vector<ir::Shape>{{1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}}) {
+    for (int units : {1, 5, 17, 64}) {
+      ++index;
+      ir::Graph g = BuildFullyConnected(shape, units, false, kActs[index % 4], true, 80 + index);
+      test::CompareOptions o;
+      o.seed = index;
+      o.shared_memory_kernels = true;
+      o.label = "tiled " + ir::ShapeToString(shape) + " units=" + std::to_string(units);
+      EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+    }
+  }
+  for (int hw : {7, 9}) {
+    ConvCase c;
+    c.h = c.w = hw;
+    c.k = 1;
+    c.cin = 24;
+    c.cout = 40;
+    ir::Graph g;
+    ASSERT_TRUE(Build(c, 99, &g));
+    test::CompareOptions o;
+    o.shared_memory_kernels = true;
+    o.label = "tiled " + c.Label();
+    EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+  }
+}
+
 }  // namespace
 }  // namespace vkd

@@ -222,6 +222,48 @@ TEST(Partitioner, IndependentGpuNodesMergeAcrossUnrelatedCpuNode) {
   EXPECT_EQ(plan.node_partition, Ints({0, -1, 0}));
 }
 
+TEST(Partitioner, ConstantOnlyNodeJoinsItsReadersPartition) {
+  // fp16 models: DEQUANTIZE(weights) nodes come first, ready from the start;
+  // the conv reading one is past a CPU node. The DEQUANTIZE goes with it.
+  GraphBuilder b;
+  const int in = b.AddInput(ir::DataType::kFloat32, kShape);
+  const int w1 = Const(b), w2 = Const(b);
+  const int d1 = Act(b), d2 = Act(b), t1 = Act(b), t2 = Act(b), t3 = Act(b);
+  b.AddNode(ir::OpType::kDequantize, {w1}, {d1});  // 0
+  b.AddNode(ir::OpType::kDequantize, {w2}, {d2});  // 1
+  b.AddNode(ir::OpType::kConv2d, {in, d1}, {t1});  // 2
+  b.AddNode(ir::OpType::kSum, {t1}, {t2});         // 3, CPU
+  b.AddNode(ir::OpType::kConv2d, {t2, d2}, {t3});  // 4
+  b.MarkOutput(t3);
+  const PartitionPlan plan = CheckedPartition(b.Build(), {Gpu(), Gpu(), Gpu(), Cpu(), Gpu()});
+  ASSERT_EQ(plan.partitions.size(), 2u);
+  EXPECT_EQ(plan.partitions[0].nodes, Ints({0, 2}));
+  EXPECT_EQ(plan.partitions[0].outputs, Ints({t1}));
+  EXPECT_EQ(plan.partitions[1].nodes, Ints({1, 4}));
+  EXPECT_EQ(plan.partitions[1].inputs, Ints({t2}));
+  EXPECT_EQ(plan.node_partition, Ints({0, 1, 0, -1, 1}));
+}
+
+TEST(Partitioner, ConstantOnlyNodeWithReadersInSeveralPlacesStays) {
+  // Read in the first partition and past the CPU node (by the GPU or by the
+  // CPU): there is no single home for it, it stays where the walk put it.
+  for (bool cpu_reader : {false, true}) {
+    GraphBuilder b;
+    const int in = b.AddInput(ir::DataType::kFloat32, kShape);
+    const int w = Const(b);
+    const int d = Act(b), t1 = Act(b), t2 = Act(b), t3 = Act(b);
+    b.AddNode(ir::OpType::kDequantize, {w}, {d});  // 0
+    b.AddNode(ir::OpType::kAdd, {in, d}, {t1});    // 1
+    b.AddNode(ir::OpType::kSum, {t1}, {t2});       // 2, CPU
+    b.AddNode(ir::OpType::kAdd, {t2, d}, {t3});    // 3
+    b.MarkOutput(t3);
+    const PartitionPlan plan =
+        CheckedPartition(b.Build(), {Gpu(), Gpu(), Cpu(), cpu_reader ? Cpu() : Gpu()});
+    ASSERT_FALSE(plan.partitions.empty());
+    EXPECT_EQ(plan.partitions[0].nodes, Ints({0, 1})) << "cpu_reader " << cpu_reader;
+  }
+}
+
 // A chain of RELUs; node i reads node i-1's output.
 ir::Graph Chain(int num_nodes) {
   GraphBuilder b;

@@ -51,21 +51,22 @@ double ElementAsDouble(const tools::HostTensor& t, int64_t i) {
 bool TfLiteAvailable() { return true; }  // this library is only built with TFLite
 
 namespace {
-std::shared_ptr<gpu_delegate::GpuContext> contexts[2];
-bool tried[2] = {false, false};
+// [fp16][shared-memory kernels forced]
+std::shared_ptr<gpu_delegate::GpuContext> contexts[2][2];
+bool tried[2][2] = {};
+bool environment_added = false;
 
 // Destroys the shared contexts after the last test and before static
 // destructors run: by then the Vulkan loader and layers may be gone.
 class GpuContextEnvironment : public ::testing::Environment {
  public:
   void TearDown() override {
-    for (auto& c : contexts) {
-      if (c && c->instance().validation_error_count() > 0) {
-        ADD_FAILURE() << "Vulkan validation errors:\n" << GpuValidationMessages();
-      }
+    if (GpuValidationErrors() > 0) {
+      ADD_FAILURE() << "Vulkan validation errors:\n" << GpuValidationMessages();
     }
-    contexts[0].reset();
-    contexts[1].reset();
+    for (auto& row : contexts) {
+      for (auto& c : row) c.reset();
+    }
   }
 };
 
@@ -73,36 +74,41 @@ class GpuContextEnvironment : public ::testing::Environment {
 
 // One Vulkan instance and device for the whole test process (as a real
 // application has), validation on.
-std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16) {
-  if (!tried[fp16]) {
-    if (!tried[0] && !tried[1]) ::testing::AddGlobalTestEnvironment(new GpuContextEnvironment);
-    tried[fp16] = true;
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16, bool tiled) {
+  if (!tried[fp16][tiled]) {
+    if (!environment_added) ::testing::AddGlobalTestEnvironment(new GpuContextEnvironment);
+    environment_added = true;
+    tried[fp16][tiled] = true;
     gpu_delegate::GpuOptions o;
     o.enable_validation = true;
     o.precision = fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
+    if (tiled) o.shared_memory_kernels = 1;
     auto ctx = gpu_delegate::GpuContext::Create(o);
     if (ctx.ok())
-      contexts[fp16] = std::move(ctx).value();
+      contexts[fp16][tiled] = std::move(ctx).value();
     else
       std::fprintf(stderr, "no GPU test context: %s\n", ctx.status().ToString().c_str());
   }
-  return contexts[fp16];
+  return contexts[fp16][tiled];
 }
 
 bool GpuAvailable() { return SharedGpuContext(false) != nullptr; }
 
 int GpuValidationErrors() {
   int errors = 0;
-  for (bool fp16 : {false, true}) {
-    if (auto c = SharedGpuContext(fp16)) errors += c->instance().validation_error_count();
+  for (auto& row : contexts) {
+    for (auto& c : row) {
+      if (c) errors += c->instance().validation_error_count();
+    }
   }
   return errors;
 }
 
 std::string GpuValidationMessages() {
   std::string all;
-  for (bool fp16 : {false, true}) {
-    if (auto c = SharedGpuContext(fp16)) {
+  for (auto& row : contexts) {
+    for (auto& c : row) {
+      if (!c) continue;
       for (const auto& m : c->instance().RecentValidationMessages()) all += m + "\n";
     }
   }
@@ -142,8 +148,9 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
   ro.cpu.use_reference_kernels = options.use_reference;
   ro.use_gpu = options.use_gpu;
   ro.warn_on_fallback = false;
+  ro.partition = options.partitioning;
   if (options.use_gpu) {
-    ro.shared_context = SharedGpuContext(options.fp16);
+    ro.shared_context = SharedGpuContext(options.fp16, options.shared_memory_kernels);
     if (!ro.shared_context) return fail("no GPU context");
   }
   const int errors_before = options.use_gpu ? GpuValidationErrors() : 0;
@@ -157,6 +164,7 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
       return fail("GPU fallback: " + (*runner)->gpu_fallback_reason());
     }
     r.gpu_nodes = (*runner)->plan().num_gpu_nodes();
+    r.partitions = static_cast<int>((*runner)->partitions().size());
     for (const auto& p : (*runner)->partitions()) r.dispatches += p->num_dispatches();
     if (!options.allow_cpu_nodes && r.gpu_nodes != static_cast<int>(model->graph.nodes.size())) {
       std::string why;

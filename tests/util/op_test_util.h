@@ -18,6 +18,7 @@
 
 #include "delegate/gpu/gpu_context.h"
 #include "delegate/ir/graph.h"
+#include "delegate/partition/partitioner.h"
 
 namespace vkd::test {
 
@@ -33,6 +34,10 @@ struct CompareOptions {
   bool use_gpu = false;
   bool fp16 = false;
   bool allow_cpu_nodes = false;
+  // How the GPU path partitions the graph (min_nodes_per_partition,
+  // max_partitions).
+  partition::PartitionOptions partitioning;
+  bool shared_memory_kernels = false;  // force the real-GPU kernel variants
 };
 
 struct CompareReport {
@@ -40,6 +45,7 @@ struct CompareReport {
   double max_abs_reference = 0;  // max |tflite output|
   int gpu_nodes = 0;             // with use_gpu: nodes placed on the GPU
   int dispatches = 0;            // with use_gpu: GPU dispatches per invoke
+  int partitions = 0;            // with use_gpu: GPU partitions
 };
 
 ::testing::AssertionResult MatchesTfLite(const ir::Graph& graph, const CompareOptions& options,
@@ -54,7 +60,9 @@ struct CompareReport {
 bool GpuAvailable();
 // The process-wide GPU context of the tests (validation on); null without
 // Vulkan. Destroyed after the last test.
-std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false);
+// `tiled` forces the shared-memory kernel variants (real-GPU kernels, tested
+// on lavapipe too).
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false, bool tiled = false);
 // Validation errors counted so far by the shared GPU test context.
 int GpuValidationErrors();
 std::string GpuValidationMessages();

@@ -1,0 +1,83 @@
+// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, float32 NHWC. The size input
+// must be constant: the CPU interpreter fixes every shape in Prepare.
+#include "cpu_fallback/reference/resize.h"
+
+#include <memory>
+#include <string>
+
+#include "cpu_fallback/kernel_registry.h"
+
+namespace vkd::cpu {
+namespace {
+
+struct ResizeState : KernelState {
+  ref::ResizeParams params;
+};
+
+Status Prepare(KernelContext& ctx) {
+  VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
+                "expected 2 inputs, got " + std::to_string(ctx.num_inputs()));
+  VKD_CHECK_ARG(ctx.num_outputs() == 1,
+                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  const ir::Tensor& in = ctx.input(0);
+  const ir::Tensor& size = ctx.input(1);
+  if (in.type != ir::DataType::kFloat32) return UnsupportedType("input 0", in.type);
+  if (ctx.output(0).type != in.type) {
+    return UnimplementedError(TypeMismatch("output 0", ctx.output(0).type));
+  }
+  if (in.shape.size() != 4) {
+    return InvalidArgumentError("input 0: shape " + ir::ShapeToString(in.shape) +
+                                " is not 4-D NHWC");
+  }
+  if (size.type != ir::DataType::kInt32 || size.shape != ir::Shape{2}) {
+    return InvalidArgumentError("input 1 (size): " + std::string(ir::DataTypeName(size.type)) +
+                                " " + ir::ShapeToString(size.shape) + " is not INT32 [2]");
+  }
+  if (!size.is_constant()) return UnimplementedError("input 1 (size) must be constant");
+  const int32_t* hw = size.const_data<int32_t>();
+  if (hw[0] <= 0 || hw[1] <= 0) {
+    return InvalidArgumentError("input 1 (size): " + std::to_string(hw[0]) + "x" +
+                                std::to_string(hw[1]) + " is not positive");
+  }
+  const auto opts = ctx.options<ir::ResizeOptions>();
+  // As TFLite 2.9: bilinear refuses the combination, nearest neighbor takes it.
+  if (ctx.node().op == ir::OpType::kResizeBilinear && opts.align_corners &&
+      opts.half_pixel_centers) {
+    return InvalidArgumentError("half_pixel_centers requires align_corners to be false");
+  }
+  auto state = std::make_unique<ResizeState>();
+  ref::ResizeParams& p = state->params;
+  p.batch = in.shape[0];
+  p.in_h = in.shape[1];
+  p.in_w = in.shape[2];
+  p.channels = in.shape[3];
+  p.out_h = hw[0];
+  p.out_w = hw[1];
+  p.align_corners = opts.align_corners;
+  p.half_pixel_centers = opts.half_pixel_centers;
+  ctx.output(0).shape = {p.batch, p.out_h, p.out_w, p.channels};
+  ctx.state() = std::move(state);
+  return Status::Ok();
+}
+
+// One form serves as both reference and optimized: these ops are a small
+// part of any model's time.
+template <bool kBilinear>
+Status Eval(KernelContext& ctx) {
+  const ref::ResizeParams& p = ctx.state_as<ResizeState>()->params;
+  if (kBilinear) {
+    ref::ResizeBilinear(p, ctx.input_data<float>(0), ctx.output_data<float>(0));
+  } else {
+    ref::ResizeNearestNeighbor(p, ctx.input_data<float>(0), ctx.output_data<float>(0));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterResizeKernels(KernelTable& table) {
+  table.Add(ir::OpType::kResizeBilinear, {Prepare, Eval<true>});
+  table.Add(ir::OpType::kResizeNearestNeighbor, {Prepare, Eval<false>});
+}
+
+}  // namespace vkd::cpu
