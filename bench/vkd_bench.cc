@@ -97,6 +97,9 @@ int Run(int argc, char** argv) {
                "time every CPU node and GPU dispatch (GPU timestamps) and print the most "
                "expensive ones");
   flags.Define("print_placement", "false", "print every node's placement and CPU reason");
+  flags.Define("gemm_ceiling_gflops", "0",
+               "the device's GEMM ceiling (vkd-gemm-bench); with --enable_op_profiling, conv "
+               "dispatches are reported as a fraction of it");
   flags.Define("input_npy", "",
                "comma-separated .npy files, one per model input (default: seeded random inputs)");
   flags.Define("output_dir", "", "write output_<i>.npy of the first run into this folder");
@@ -128,6 +131,7 @@ int Run(int argc, char** argv) {
   auto profiling = flags.GetBool("enable_op_profiling");
   auto print_placement = flags.GetBool("print_placement");
   auto seed = flags.GetInt("seed");
+  const double ceiling = std::atof(flags.GetString("gemm_ceiling_gflops").c_str());
   for (const Status& s :
        {num_runs.status(), warmup_runs.status(), num_threads.status(), use_gpu.status(),
         fp16.status(), device.status(), validation.status(), max_partitions.status(),
@@ -391,6 +395,7 @@ int Run(int argc, char** argv) {
       std::string what, op, placement;
       std::vector<int> nodes;
       double ms = 0;
+      double flops = 0;
     };
     std::vector<Row> rows;
     const auto& origin = runner->run_node_origin();
@@ -408,7 +413,7 @@ int Run(int argc, char** argv) {
     for (const auto& part : runner->partitions()) {
       for (const auto& k : part->profile()) {
         rows.push_back({k.name, ir::OpTypeName(g.nodes[k.nodes[0]].op), "gpu", k.nodes,
-                        k.invokes ? k.total_ms / k.invokes : 0});
+                        k.invokes ? k.total_ms / k.invokes : 0, k.flops});
       }
     }
     double total = 0;
@@ -417,19 +422,39 @@ int Run(int argc, char** argv) {
     }
     nlohmann::json per_op = nlohmann::json::array();
     std::map<std::string, std::pair<double, int>> by_type;
+    double conv_flops = 0, conv_ms = 0;
     for (const auto& r : rows) {
-      per_op.push_back(
-          {{"name", r.what},
-           {"op", r.op},
-           {"nodes", r.nodes},
-           {"placement", r.placement},
-           {"avg_ms", r.ms},
-           {"percent", total > 0 && r.placement != "gpu-wall" ? 100.0 * r.ms / total : 0}});
+      nlohmann::json row = {
+          {"name", r.what},
+          {"op", r.op},
+          {"nodes", r.nodes},
+          {"placement", r.placement},
+          {"avg_ms", r.ms},
+          {"percent", total > 0 && r.placement != "gpu-wall" ? 100.0 * r.ms / total : 0}};
+      if (r.flops > 0 && r.ms > 0) {
+        row["gflops"] = r.flops / (r.ms * 1e6);
+        if (ceiling > 0) row["fraction_of_gemm_ceiling"] = r.flops / (r.ms * 1e6) / ceiling;
+        if (r.op == "CONV_2D") {
+          conv_flops += r.flops;
+          conv_ms += r.ms;
+        }
+      }
+      per_op.push_back(row);
       if (r.placement == "gpu-wall") continue;
       by_type[r.placement + ":" + r.op].first += r.ms;
       by_type[r.placement + ":" + r.op].second += 1;
     }
     report["per_op"] = per_op;
+    if (conv_ms > 0) {
+      const double gflops = conv_flops / (conv_ms * 1e6);
+      report["conv_gflops"] = gflops;
+      std::printf("  conv layers  %.2f GFLOP/s over %.3f ms", gflops, conv_ms);
+      if (ceiling > 0) {
+        report["conv_fraction_of_gemm_ceiling"] = gflops / ceiling;
+        std::printf(" = %.0f%% of the %.2f GFLOP/s GEMM ceiling", 100 * gflops / ceiling, ceiling);
+      }
+      std::printf("\n");
+    }
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.ms > b.ms; });
     std::printf(
         "  op profile   (average per invoke, most expensive first; GPU rows from "

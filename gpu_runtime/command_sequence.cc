@@ -217,7 +217,10 @@ Status CommandSequence::Submit() {
   auto submit = VkInit<VkSubmitInfo>(VK_STRUCTURE_TYPE_SUBMIT_INFO);
   submit.commandBufferCount = 1;
   submit.pCommandBuffers = &cmd_;
-  VKD_VK_RETURN_IF_ERROR(vkQueueSubmit(device_.compute_queue(), 1, &submit, fence_));
+  {
+    std::lock_guard<std::mutex> lock(device_.queue_mutex());
+    VKD_VK_RETURN_IF_ERROR(vkQueueSubmit(device_.compute_queue(), 1, &submit, fence_));
+  }
   pending_ = true;
   executed_ = false;
   return Status::Ok();

@@ -5,6 +5,7 @@
 #include <vulkan/vulkan.h>
 
 #include <memory>
+#include <mutex>
 
 #include "common/status.h"
 #include "gpu_runtime/instance.h"
@@ -33,6 +34,9 @@ class Device {
   // Which optional features were turned on at creation (subset of info()).
   bool fp16_enabled() const { return fp16_enabled_; }
   bool int8_enabled() const { return int8_enabled_; }
+  // vkQueueSubmit needs external synchronization of the queue: every submit
+  // holds this (two interpreters on one device, from two threads).
+  std::mutex& queue_mutex() const { return queue_mu_; }
 
  private:
   Device() = default;
@@ -42,6 +46,7 @@ class Device {
   DeviceInfo info_;
   bool fp16_enabled_ = false;
   bool int8_enabled_ = false;
+  mutable std::mutex queue_mu_;
 };
 
 }  // namespace vkd::gpu

@@ -25,6 +25,28 @@ struct Range {
 
 }  // namespace
 
+double KernelFlops(const shaders::KernelSpec& spec) {
+  auto param = [&](const char* name) -> double {
+    for (const auto& [n, v] : spec.int_params) {
+      if (n == name) return v;
+    }
+    return 1;
+  };
+  const shaders::TensorDims& o = spec.out;
+  const double outputs = double(o.b) * o.h * o.w * o.c;
+  if (spec.main == "conv2d_gemm" || spec.main == "conv2d_gemm_tiled") {
+    return 2.0 * param("ROWS") * spec.inputs[0].c * o.c;
+  }
+  if (spec.main == "conv2d") return 2.0 * outputs * param("KH") * param("KW") * spec.inputs[0].c;
+  if (spec.main == "depthwise_conv2d") return 2.0 * outputs * param("KH") * param("KW");
+  if (spec.main == "transpose_conv2d") {
+    // Each input pixel scatters KH*KW*OUT_C products of IN_C terms.
+    const shaders::TensorDims& i = spec.inputs[0];
+    return 2.0 * i.b * i.h * i.w * i.c * param("KH") * param("KW") * o.c;
+  }
+  return 0;
+}
+
 GpuPartition::GpuPartition(std::shared_ptr<GpuContext> context, const ir::Graph& graph,
                            partition::Partition partition)
     : context_(std::move(context)), graph_(graph), partition_(std::move(partition)) {}
@@ -95,6 +117,7 @@ Status GpuPartition::Compile() {
     KernelProfile kp;
     kp.name = k.spec.name;
     kp.nodes = k.nodes;
+    kp.flops = KernelFlops(k.spec);
     profile_.push_back(std::move(kp));
   }
   init_.shader_ms = shader_ms;

@@ -33,9 +33,15 @@ struct PartitionInitStats {
 struct KernelProfile {
   std::string name;        // "conv2d[node 3 CONV_2D]"
   std::vector<int> nodes;  // graph nodes it computes
+  double flops = 0;        // arithmetic per invoke (multiply-adds count 2), 0 when not counted
   double total_ms = 0;     // GPU time summed over profiled invokes
   int64_t invokes = 0;
 };
+
+// Floating-point operations of one dispatch of the convolution-like kernels
+// (conv2d, conv2d_gemm[_tiled], depthwise_conv2d, transpose_conv2d); 0 for
+// the rest, whose cost is memory traffic.
+double KernelFlops(const shaders::KernelSpec& spec);
 
 class GpuPartition {
  public:
