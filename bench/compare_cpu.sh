@@ -11,7 +11,7 @@ printf "%-28s %12s %12s %12s\n" model "vkd cpu ms" "tflite ms" "xnnpack ms"
 for m in $MODELS; do
   f="../shared/models/$m.tflite"
   [ -f "$f" ] || { echo "skip $m: $f missing"; continue; }
-  vkd=$(build/vkd-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
+  vkd=$(build/vkd-bench --graph="$f" --use_gpu=false --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
         | sed -n 's/.*median \([0-9.]*\).*/\1/p')
   tfl=$(build/vkd-tflite-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
         | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')

@@ -32,8 +32,8 @@ struct Result {
 // Runs `graph` on the GPU path and `tflite_model` (the same model's bytes) on
 // TFLite with the same seeded inputs.
 void RunBoth(const ir::Graph& graph, const std::vector<uint8_t>& tflite_model,
-             const std::vector<tools::HostTensor>* given_inputs, Result* r) {
-  auto ctx = test::SharedGpuContext();
+             const std::vector<tools::HostTensor>* given_inputs, Result* r, bool fp16 = false) {
+  auto ctx = test::SharedGpuContext(fp16);
   RunnerOptions ro;
   ro.shared_context = ctx;
   ro.warn_on_fallback = false;
@@ -195,6 +195,32 @@ TEST(GpuModelTest, DequantizedMobileNetV2ClassifiesCat) {
   std::printf("cat.bmp on the GPU: %s (%.3f), %d dispatches\n", label.c_str(), probs[top],
               r.dispatches);
   EXPECT_EQ(label, "Egyptian cat");
+}
+
+// fp16 storage and arithmetic (--gpu_precision_loss_allowed): the error is
+// measured and printed, bounded only loosely; the winning class must hold.
+TEST(GpuModelTest, Fp16ErrorIsMeasured) {
+  if (!test::GpuAvailable()) GTEST_SKIP() << "no Vulkan device";
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> models;
+  for (const char* name : {"vww_96_float", "pretrainedResnet", "mobilenet_v2_1.0_224"}) {
+    const std::string path = SharedPath(std::string("models/") + name + ".tflite");
+    if (std::ifstream(path)) models.emplace_back(name, ReadBytes(path));
+  }
+  auto zoo = tools::MakeZooModel("mobilenet_v2_1.0_224");
+  ASSERT_TRUE(zoo.ok());
+  auto zoo_bytes = writer::SerializeGraph(*zoo);
+  ASSERT_TRUE(zoo_bytes.ok());
+  models.emplace_back("mobilenet_v2_1.0_224 float (zoo)", *zoo_bytes);
+  for (const auto& [name, bytes] : models) {
+    auto model = reader::ReadModelFromBytes(bytes);
+    ASSERT_TRUE(model.ok());
+    Result r;
+    RunBoth(model->graph, bytes, nullptr, &r, /*fp16=*/true);
+    std::printf("fp16 %s: max |err| %.3g (max |ref| %.3g, relative %.3g), top-1 %s\n",
+                name.c_str(), r.max_err, r.max_ref, r.max_err / std::max(1.0, r.max_ref),
+                r.top1_equal ? "equal" : "DIFFERS");
+    EXPECT_LE(r.max_err, 5e-2 * std::max(1.0, r.max_ref)) << name;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One run, one table: vkdelegate's GPU path (whatever Vulkan device vkd-bench
+# picks: lavapipe without a GPU) next to its CPU interpreter and TFLite 2.9
+# (builtin kernels and XNNPACK), with dispatches per invoke and cold/warm
+# init (empty shader cache, then the same cache again).
+#   bench/compare_gpu.sh [num_threads] [num_runs]
+# Models: the shared float/hybrid models, the project's float MobileNetV2-224
+# and the float copy of mobilenet_v2_1.0_224_quant.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS="${1:-2}"
+RUNS="${2:-20}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build/vkd-make-model --model=mobilenet_v2_1.0_224 --output="$tmp/mobilenet_v2_1.0_224_synthetic.tflite" >/dev/null
+files=""
+for m in vww_96_float pretrainedResnet kws_ref_model_float32 ad01_fp32 mobilenet_v2_1.0_224; do
+  [ -f "../shared/models/$m.tflite" ] && files="$files ../shared/models/$m.tflite"
+done
+files="$files $tmp/mobilenet_v2_1.0_224_synthetic.tflite"
+if [ -f ../shared/models/mobilenet_v2_1.0_224_quant.tflite ]; then
+  build/vkd-make-model --from_quant=../shared/models/mobilenet_v2_1.0_224_quant.tflite \
+    --output="$tmp/mobilenet_v2_1.0_224_dequant.tflite" >/dev/null
+  files="$files $tmp/mobilenet_v2_1.0_224_dequant.tflite"
+fi
+median() { sed -n 's/.*median \([0-9.]*\).*/\1/p'; }
+printf "%-34s %9s %6s %10s %10s %9s %9s %9s\n" model "gpu ms" disp "cold init" "warm init" \
+  "cpu ms" "tflite" "xnnpack"
+for f in $files; do
+  name=$(basename "$f" .tflite)
+  cache="$tmp/cache_$name"
+  build/vkd-bench --graph="$f" --num_runs=1 --gpu_cache_dir="$cache" --report_json="$tmp/cold.json" >/dev/null
+  build/vkd-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
+    --gpu_cache_dir="$cache" --report_json="$tmp/warm.json" >/dev/null
+  read -r gpu disp cold warm < <(python3 -c "
+import json; c=json.load(open('$tmp/cold.json')); w=json.load(open('$tmp/warm.json'))
+print('%.2f %d %.0f %.0f' % (w['latency_ms']['median'], w['dispatches_per_invoke'], c['init_ms'], w['init_ms']))")
+  cpu=$(build/vkd-bench --graph="$f" --use_gpu=false --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" | median)
+  tfl=$(build/vkd-tflite-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" | median)
+  xnn=$(build/vkd-tflite-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
+        --use_xnnpack=true | median)
+  printf "%-34s %9s %6s %10s %10s %9s %9s %9s\n" "$name" "$gpu" "$disp" "${cold}ms" "${warm}ms" \
+    "$cpu" "$tfl" "$xnn"
+done
