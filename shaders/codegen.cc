@@ -264,6 +264,19 @@ StatusOr<GeneratedShader> GenerateShader(const KernelSpec& spec) {
   s << "int flat_id() {\n"
     << "  return int(gl_GlobalInvocationID.y * (gl_NumWorkGroups.x * gl_WorkGroupSize.x) +\n"
     << "             gl_GlobalInvocationID.x);\n}\n";
+  // The common work split: one output vec4 per invocation, channel blocks
+  // fastest (neighbouring invocations touch neighbouring memory).
+  s << "bool output_vec4(out int b, out int y, out int x, out int c4) {\n"
+    << "  int gid = flat_id();\n"
+    << "  b = y = x = c4 = 0;\n"
+    << "  if (gid >= TOTAL) return false;\n"
+    << "  c4 = gid % OUT_C4;\n"
+    << "  int p = gid / OUT_C4;\n"
+    << "  x = p % OUT_W;\n"
+    << "  p /= OUT_W;\n"
+    << "  y = p % OUT_H;\n"
+    << "  b = p / OUT_H;\n"
+    << "  return true;\n}\n";
   s << "int out_offset(int b, int y, int x, int c4) {\n"
     << "  return ((b * OUT_H + y) * OUT_W + x) * OUT_C4 + c4;\n}\n";
   for (size_t i = 0; i < spec.inputs.size(); ++i) {

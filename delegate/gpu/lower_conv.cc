@@ -52,6 +52,45 @@ StatusOr<int> BiasBuffer(LoweringContext& ctx, int channels) {
   return ctx.AddConstant(PadChannels(bias, channels), "bias");
 }
 
+// The sliding-window parameters conv2d.glsl and depthwise_conv2d.glsl share.
+// Padding is computed on the (possibly PAD-ed) tensor the model convolves,
+// plus the folded PAD's leading rows and columns.
+struct Window {
+  int kh, kw, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+  std::vector<std::pair<std::string, int32_t>> Params() const {
+    return {{"KH", kh},
+            {"KW", kw},
+            {"STRIDE_X", stride_w},
+            {"STRIDE_Y", stride_h},
+            {"DILATION_X", dilation_w},
+            {"DILATION_Y", dilation_h},
+            {"PAD_TOP", pad_top},
+            {"PAD_LEFT", pad_left}};
+  }
+};
+
+template <typename Options>
+Window MakeWindow(const LoweringContext& ctx, const Options& o, int kh, int kw,
+                  const TensorDims& in, const TensorDims& out) {
+  Window w{kh, kw, o.stride_h, o.stride_w, o.dilation_h, o.dilation_w, 0, 0};
+  w.pad_top = ctx.folded_pad_top() + PaddingBefore(o.padding, in.h + ctx.folded_pad_height(), kh,
+                                                   o.stride_h, o.dilation_h, out.h);
+  w.pad_left = ctx.folded_pad_left() + PaddingBefore(o.padding, in.w + ctx.folded_pad_width(), kw,
+                                                     o.stride_w, o.dilation_w, out.w);
+  return w;
+}
+
+// Binds input 0, the re-laid-out weights and the bias of a conv-like kernel.
+Status BindConvOperands(LoweringContext& ctx, int in, std::vector<float> weights, int channels,
+                        LoweredKernel& l) {
+  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
+  const int w = ctx.AddConstant(weights, "weights");
+  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, channels));
+  l.bindings = {-1, in_tensor, w, bias};
+  l.output_tensor = ctx.node().outputs[0];
+  return Status::Ok();
+}
+
 // The 4x4-blocked GEMM: 1x1 convolutions with stride 1 and no padding, and
 // FULLY_CONNECTED. `rows` pixels of `k` channels times [units][k] weights.
 StatusOr<LoweredKernel> GemmKernel(LoweringContext& ctx, int in, const TensorDims& in_dims,
@@ -92,15 +131,9 @@ StatusOr<LoweredKernel> LowerConv2d(LoweringContext& ctx) {
   const float* weights = ctx.FloatConstant(filter);
   if (!weights) return UnimplementedError(ctx.label() + ": filter must be constant on the GPU");
   const int oc = fs[0], kh = fs[1], kw = fs[2], ic = fs[3];
-  // Padding is computed on the (possibly PAD-ed) tensor the model convolves.
-  const int pad_top =
-      ctx.folded_pad_top() + PaddingBefore(o.padding, in_dims.h + ctx.folded_pad_height(), kh,
-                                           o.stride_h, o.dilation_h, out_dims.h);
-  const int pad_left =
-      ctx.folded_pad_left() + PaddingBefore(o.padding, in_dims.w + ctx.folded_pad_width(), kw,
-                                            o.stride_w, o.dilation_w, out_dims.w);
-  if (kh == 1 && kw == 1 && o.stride_h == 1 && o.stride_w == 1 && pad_top == 0 && pad_left == 0 &&
-      in_dims.h == out_dims.h && in_dims.w == out_dims.w) {
+  const Window win = MakeWindow(ctx, o, kh, kw, in_dims, out_dims);
+  if (kh == 1 && kw == 1 && o.stride_h == 1 && o.stride_w == 1 && win.pad_top == 0 &&
+      win.pad_left == 0 && in_dims.h == out_dims.h && in_dims.w == out_dims.w) {
     return GemmKernel(ctx, in, in_dims, out_dims, weights, oc, ic, o.activation);
   }
   LoweredKernel l;
@@ -108,21 +141,11 @@ StatusOr<LoweredKernel> LowerConv2d(LoweringContext& ctx) {
   l.spec.out = out_dims;
   l.spec.inputs = {in_dims};
   l.spec.const_buffers = {"weights", "bias"};
-  l.spec.int_params = {{"KH", kh},
-                       {"KW", kw},
-                       {"STRIDE_X", o.stride_w},
-                       {"STRIDE_Y", o.stride_h},
-                       {"DILATION_X", o.dilation_w},
-                       {"DILATION_Y", o.dilation_h},
-                       {"PAD_TOP", pad_top},
-                       {"PAD_LEFT", pad_left}};
+  l.spec.int_params = win.Params();
   l.spec.invocations = int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4();
   VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
-  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
-  const int w = ctx.AddConstant(RelayoutConvWeights(weights, oc, kh, kw, ic), "weights");
-  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, oc));
-  l.bindings = {-1, in_tensor, w, bias};
-  l.output_tensor = out;
+  VKD_RETURN_IF_ERROR(
+      BindConvOperands(ctx, in, RelayoutConvWeights(weights, oc, kh, kw, ic), oc, l));
   return l;
 }
 
@@ -135,33 +158,17 @@ StatusOr<LoweredKernel> LowerDepthwiseConv2d(LoweringContext& ctx) {
   const float* weights = ctx.FloatConstant(filter);
   if (!weights) return UnimplementedError(ctx.label() + ": filter must be constant on the GPU");
   const int kh = fs[1], kw = fs[2], oc = fs[3];
-  const int pad_top =
-      ctx.folded_pad_top() + PaddingBefore(o.padding, in_dims.h + ctx.folded_pad_height(), kh,
-                                           o.stride_h, o.dilation_h, out_dims.h);
-  const int pad_left =
-      ctx.folded_pad_left() + PaddingBefore(o.padding, in_dims.w + ctx.folded_pad_width(), kw,
-                                            o.stride_w, o.dilation_w, out_dims.w);
   LoweredKernel l;
   l.spec.main = "depthwise_conv2d";
   l.spec.out = out_dims;
   l.spec.inputs = {in_dims};
   l.spec.const_buffers = {"weights", "bias"};
-  l.spec.int_params = {{"KH", kh},
-                       {"KW", kw},
-                       {"STRIDE_X", o.stride_w},
-                       {"STRIDE_Y", o.stride_h},
-                       {"DILATION_X", o.dilation_w},
-                       {"DILATION_Y", o.dilation_h},
-                       {"PAD_TOP", pad_top},
-                       {"PAD_LEFT", pad_left},
-                       {"DEPTH_MULTIPLIER", oc / in_dims.c}};
+  l.spec.int_params = MakeWindow(ctx, o, kh, kw, in_dims, out_dims).Params();
+  l.spec.int_params.push_back({"DEPTH_MULTIPLIER", oc / in_dims.c});
   l.spec.invocations = int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4();
   VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
-  VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
-  const int w = ctx.AddConstant(RelayoutDepthwiseWeights(weights, kh, kw, oc), "weights");
-  VKD_ASSIGN_OR_RETURN(int bias, BiasBuffer(ctx, oc));
-  l.bindings = {-1, in_tensor, w, bias};
-  l.output_tensor = out;
+  VKD_RETURN_IF_ERROR(
+      BindConvOperands(ctx, in, RelayoutDepthwiseWeights(weights, kh, kw, oc), oc, l));
   return l;
 }
 

@@ -8,14 +8,8 @@
 //     load when the block lies in one input at a 4-aligned offset, else
 //     lane by lane.
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   VEC4 v = AXIS == 3 ? concat_channels(b, y, x, c4) : concat_block(b, y, x, c4);
   store_out(b, y, x, c4, v);
 }

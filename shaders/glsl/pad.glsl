@@ -4,14 +4,8 @@
 // Parameters: PAD_B, PAD_TOP, PAD_LEFT, PAD_C (padding before the data),
 // PAD_VALUE (float).
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   int ib = b - PAD_B, iy = y - PAD_TOP, ix = x - PAD_LEFT;
   VEC4 v = VEC4(FLT(PAD_VALUE));
   if (ib >= 0 && ib < IN0_B && iy >= 0 && iy < IN0_H && ix >= 0 && ix < IN0_W) {

@@ -3,14 +3,8 @@
 // the input.
 // Parameters: IS_MAX, KH, KW, STRIDE_X/Y, PAD_TOP, PAD_LEFT.
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   int y0 = y * STRIDE_Y - PAD_TOP, x0 = x * STRIDE_X - PAD_LEFT;
   int ky0 = max(0, -y0), ky1 = min(KH, IN0_H - y0);
   int kx0 = max(0, -x0), kx1 = min(KW, IN0_W - x0);

@@ -3,14 +3,8 @@
 // the input element at dense index i. Padding lanes differ between the two
 // layouts, so this is a lane-by-lane gather, not a byte copy.
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   VEC4 v = VEC4(0);
   int base = ((b * OUT_H + y) * OUT_W + x) * OUT_C + c4 * 4;
   for (int i = 0; i < 4 && c4 * 4 + i < OUT_C; ++i) {

@@ -28,14 +28,8 @@ float linear_source(int v, float scale, int size, out int lo, out int hi) {
 }
 
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   if (BILINEAR == 0) {
     int iy = nearest_source(y, SCALE_Y, IN0_H), ix = nearest_source(x, SCALE_X, IN0_W);
     store_out(b, y, x, c4, in0_data[in0_offset(b, iy, ix, c4)]);

@@ -4,14 +4,8 @@
 // Parameters: START_B, START_H, START_W, START_C, STRIDE_B, STRIDE_H,
 // STRIDE_W, STRIDE_C.
 void main() {
-  int gid = flat_id();
-  if (gid >= TOTAL) return;
-  int c4 = gid % OUT_C4;
-  int p = gid / OUT_C4;
-  int x = p % OUT_W;
-  p /= OUT_W;
-  int y = p % OUT_H;
-  int b = p / OUT_H;
+  int b, y, x, c4;
+  if (!output_vec4(b, y, x, c4)) return;
   int ib = START_B + b * STRIDE_B, iy = START_H + y * STRIDE_H, ix = START_W + x * STRIDE_W;
   int c = START_C + c4 * 4 * STRIDE_C;
   VEC4 v;
