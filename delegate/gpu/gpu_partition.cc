@@ -65,6 +65,7 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   sets_.clear();
   descriptors_.reset();
   pipelines_.clear();
+  groups_.clear();
   arena_.reset();
   constants_.reset();
   upload_.reset();
@@ -114,6 +115,7 @@ Status GpuPartition::Compile() {
                                                                      &context_->pipeline_cache()));
     pipeline_ms += MsSince(t0);
     pipelines_.push_back(std::move(pipeline));
+    groups_.push_back({gen.groups[0], gen.groups[1], gen.groups[2]});
     KernelProfile kp;
     kp.name = k.spec.name;
     kp.nodes = k.nodes;
@@ -283,13 +285,9 @@ Status GpuPartition::Record() {
     }
     written.push_back(out);
     read.insert(read.end(), ins.begin(), ins.end());
-    const shaders::KernelSpec& spec = program_.kernels[k].spec;
-    // Group counts were computed by codegen; recompute from the spec here to
-    // avoid keeping the generated source around.
-    VKD_ASSIGN_OR_RETURN(shaders::GeneratedShader gen, shaders::GenerateShader(spec));
     seq.BindPipeline(*pipelines_[k]);
     seq.BindDescriptorSet(*pipelines_[k], sets_[k]);
-    seq.Dispatch(gen.groups[0], gen.groups[1], gen.groups[2]);
+    seq.Dispatch(groups_[k][0], groups_[k][1], groups_[k][2]);
     if (profiling_) seq.WriteTimestamp(static_cast<uint32_t>(k) + 1);
   }
   if (readback_) {

@@ -5,6 +5,7 @@
 // Re-planned and re-recorded only when input shapes change.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,7 @@ class GpuPartition {
   Program program_;
   PartitionInitStats init_;
   std::vector<std::unique_ptr<gpu::ComputePipeline>> pipelines_;  // per kernel
+  std::vector<std::array<uint32_t, 3>> groups_;                   // per kernel, from codegen
   std::unique_ptr<gpu::Buffer> arena_, constants_, upload_, readback_;
   std::vector<VkDeviceSize> offsets_;  // per program tensor: in arena_ or constants_
   std::vector<VkDeviceSize> io_offsets_in_, io_offsets_out_;  // in upload_/readback_
