@@ -5,6 +5,7 @@
 
 #include "tensorflow/lite/c/c_api.h"
 #include "tensorflow/lite/c/common.h"
+#include "tensorflow/lite/delegates/external/external_delegate.h"
 
 // XNNPACK's creation functions are exported by libtensorflowlite_c.so 2.9 but
 // its header is not shipped in the npm package; these declarations match
@@ -72,22 +73,43 @@ StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t
     r->xnnpack_ = TfLiteXNNPackDelegateCreate(&xo);
     TfLiteInterpreterOptionsAddDelegate(r->options_, r->xnnpack_);
   }
+  for (TfLiteDelegate* d : options.delegates) TfLiteInterpreterOptionsAddDelegate(r->options_, d);
+  if (!options.external_delegate_path.empty()) {
+    TfLiteExternalDelegateOptions eo =
+        TfLiteExternalDelegateOptionsDefault(options.external_delegate_path.c_str());
+    for (const auto& [key, value] : options.external_delegate_options) {
+      if (eo.insert(&eo, key.c_str(), value.c_str()) != kTfLiteOk) {
+        return InvalidArgumentError("too many external delegate options");
+      }
+    }
+    r->external_ = TfLiteExternalDelegateCreate(&eo);
+    if (!r->external_) {
+      return InvalidArgumentError("TFLite's external delegate could not load '" +
+                                  options.external_delegate_path + "' with these options");
+    }
+    TfLiteInterpreterOptionsAddDelegate(r->options_, r->external_);
+  }
   r->interpreter_ = TfLiteInterpreterCreate(r->model_, r->options_);
   if (!r->interpreter_)
     return InvalidArgumentError("TFLite could not create an interpreter for the model");
-  for (size_t i = 0; i < options.input_shapes.size(); ++i) {
-    const ir::Shape& s = options.input_shapes[i];
+  VKD_RETURN_IF_ERROR(r->ResizeInputs(options.input_shapes));
+  return r;
+}
+
+Status TfLiteRunner::ResizeInputs(const std::vector<ir::Shape>& shapes) {
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const ir::Shape& s = shapes[i];
     if (s.empty()) continue;
-    if (TfLiteInterpreterResizeInputTensor(r->interpreter_, static_cast<int32_t>(i), s.data(),
+    if (TfLiteInterpreterResizeInputTensor(interpreter_, static_cast<int32_t>(i), s.data(),
                                            static_cast<int32_t>(s.size())) != kTfLiteOk) {
       return InvalidArgumentError("TFLite could not resize input " + std::to_string(i) + " to " +
                                   ir::ShapeToString(s));
     }
   }
-  if (TfLiteInterpreterAllocateTensors(r->interpreter_) != kTfLiteOk) {
+  if (TfLiteInterpreterAllocateTensors(interpreter_) != kTfLiteOk) {
     return InvalidArgumentError("TFLite AllocateTensors failed");
   }
-  return r;
+  return Status::Ok();
 }
 
 StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::CreateFromFile(
@@ -101,6 +123,7 @@ StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::CreateFromFile(
 TfLiteRunner::~TfLiteRunner() {
   if (interpreter_) TfLiteInterpreterDelete(interpreter_);
   if (xnnpack_) TfLiteXNNPackDelegateDelete(xnnpack_);
+  if (external_) TfLiteExternalDelegateDelete(external_);
   if (options_) TfLiteInterpreterOptionsDelete(options_);
   if (model_) TfLiteModelDelete(model_);
 }

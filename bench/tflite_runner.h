@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/host_tensor.h"
@@ -22,6 +23,14 @@ struct TfLiteRunOptions {
   bool use_xnnpack = false;
   // Shapes to resize the inputs to before allocation (empty: the model's).
   std::vector<ir::Shape> input_shapes;
+  // Delegates added with TfLiteInterpreterOptionsAddDelegate, in order. Not
+  // owned: they must outlive the runner.
+  std::vector<TfLiteDelegate*> delegates;
+  // A delegate plug-in loaded through TFLite's external delegate
+  // (libexternal_delegate_obj, as benchmark_model --external_delegate_path),
+  // with its key/value options; owned by the runner.
+  std::string external_delegate_path;
+  std::vector<std::pair<std::string, std::string>> external_delegate_options;
 };
 
 class TfLiteRunner {
@@ -38,6 +47,9 @@ class TfLiteRunner {
   // The type and shape TFLite gives input i (after resizing).
   HostTensor InputSpec(int i) const;
   Status SetInput(int i, const HostTensor& value);
+  // Resizes the inputs (empty shape: keep) and reallocates, as a host does
+  // between invokes.
+  Status ResizeInputs(const std::vector<ir::Shape>& shapes);
   Status Invoke();
   HostTensor GetOutput(int i) const;
 
@@ -49,6 +61,7 @@ class TfLiteRunner {
   TfLiteModel* model_ = nullptr;
   TfLiteInterpreterOptions* options_ = nullptr;
   TfLiteDelegate* xnnpack_ = nullptr;
+  TfLiteDelegate* external_ = nullptr;
   TfLiteInterpreter* interpreter_ = nullptr;
 };
 

@@ -6,6 +6,7 @@
 
 #include "cpu_fallback/kernel_registry.h"
 #include "delegate/gpu/op_support.h"
+#include "delegate/partition/shape_inference.h"
 
 namespace vkd {
 
@@ -18,9 +19,8 @@ double MsSince(Clock::time_point t) {
 
 std::string PartitionNodeName(int p) { return "vkd_gpu_partition_" + std::to_string(p); }
 
-// The interpreter's kernel for one partition node: shape propagation with
-// the CPU kernels' Prepare (one definition of every op's shape rules), then
-// the GPU partition.
+// The interpreter's kernel for one partition node: shape propagation
+// (InferPartitionShapes), then the GPU partition.
 class GpuPartitionKernel : public cpu::CustomKernel {
  public:
   GpuPartitionKernel(std::shared_ptr<gpu_delegate::GpuPartition> partition, const ir::Graph& graph)
@@ -28,21 +28,10 @@ class GpuPartitionKernel : public cpu::CustomKernel {
 
   Status Prepare(cpu::KernelContext& ctx) override {
     const partition::Partition& p = partition_->partition();
-    std::vector<ir::Tensor> tensors = graph_.tensors;
-    std::vector<uint8_t*> data(tensors.size(), nullptr);
-    for (size_t t = 0; t < tensors.size(); ++t) {
-      if (tensors[t].is_constant()) data[t] = const_cast<uint8_t*>(tensors[t].data);
-    }
-    for (size_t i = 0; i < p.inputs.size(); ++i) tensors[p.inputs[i]].shape = ctx.input(i).shape;
-    cpu::ThreadPool pool(1);
-    for (int n : p.nodes) {
-      const cpu::KernelRegistration* reg = cpu::FindKernel(graph_.nodes[n].op);
-      if (!reg) return UnimplementedError(ir::NodeLabel(graph_, n) + ": no shape rule");
-      std::unique_ptr<cpu::KernelState> state;
-      cpu::KernelContext node_ctx(graph_.nodes[n], tensors, data, pool, state, true);
-      Status s = reg->prepare(node_ctx);
-      if (!s.ok()) return s.WithContext(ir::NodeLabel(graph_, n));
-    }
+    std::vector<ir::Shape> input_shapes;
+    for (int i = 0; i < ctx.num_inputs(); ++i) input_shapes.push_back(ctx.input(i).shape);
+    std::vector<ir::Tensor> tensors;
+    VKD_RETURN_IF_ERROR(partition::InferPartitionShapes(graph_, p, input_shapes, &tensors));
     for (size_t i = 0; i < p.outputs.size(); ++i) ctx.output(i).shape = tensors[p.outputs[i]].shape;
     return partition_->Prepare(tensors);
   }

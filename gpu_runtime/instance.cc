@@ -1,5 +1,6 @@
 #include "gpu_runtime/instance.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "gpu_runtime/vk_init.h"
@@ -57,6 +58,7 @@ const char* DeviceKindName(DeviceKind kind) {
 
 StatusOr<std::unique_ptr<Instance>> Instance::Create(const InstanceOptions& options) {
   std::unique_ptr<Instance> inst(new Instance());
+  inst->echo_errors_ = options.echo_validation_errors;
   if (options.enable_validation && !HasLayer(kValidationLayer)) {
     return UnavailableError(std::string(kValidationLayer) +
                             " is not installed (Debian: vulkan-validationlayers)");
@@ -188,6 +190,12 @@ int Instance::DefaultDeviceIndex() const {
   return best;
 }
 
+namespace {
+std::atomic<int64_t> g_process_validation_errors{0};
+}  // namespace
+
+int64_t Instance::ProcessValidationErrorCount() { return g_process_validation_errors.load(); }
+
 std::vector<std::string> Instance::RecentValidationMessages() const {
   std::lock_guard<std::mutex> lock(messages_mu_);
   return messages_;
@@ -199,6 +207,13 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Instance::OnDebugMessage(
   auto* self = static_cast<Instance*>(user);
   const bool error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
   (error ? self->errors_ : self->warnings_)++;
+  if (error) {
+    ++g_process_validation_errors;
+    if (self->echo_errors_) {
+      std::fprintf(stderr, "vkdelegate: Vulkan validation error: %s\n",
+                   data && data->pMessage ? data->pMessage : "");
+    }
+  }
   std::lock_guard<std::mutex> lock(self->messages_mu_);
   if (self->messages_.size() == kKeptMessages) self->messages_.erase(self->messages_.begin());
   self->messages_.push_back(std::string(error ? "error: " : "warning: ") +

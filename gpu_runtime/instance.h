@@ -49,6 +49,9 @@ struct InstanceOptions {
   // Enable VK_LAYER_KHRONOS_validation and count its messages. Costs a lot of
   // CPU time per call; for tests and debugging.
   bool enable_validation = false;
+  // Also print every validation error on stderr as it happens (hosts that
+  // cannot reach the Instance, such as a TFLite application, still see them).
+  bool echo_validation_errors = false;
 };
 
 class Instance {
@@ -71,6 +74,8 @@ class Instance {
   bool validation_enabled() const { return messenger_ != VK_NULL_HANDLE; }
   int validation_error_count() const { return errors_.load(); }
   int validation_warning_count() const { return warnings_.load(); }
+  // Validation errors of every Instance of this process so far.
+  static int64_t ProcessValidationErrorCount();
   // The most recent validation messages (at most 16), for failure reports.
   std::vector<std::string> RecentValidationMessages() const;
 
@@ -85,6 +90,7 @@ class Instance {
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   std::vector<VkPhysicalDevice> physical_devices_;
   std::vector<DeviceInfo> devices_;
+  bool echo_errors_ = false;
   std::atomic<int> errors_{0};
   std::atomic<int> warnings_{0};
   mutable std::mutex messages_mu_;

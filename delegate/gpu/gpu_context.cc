@@ -9,6 +9,7 @@ StatusOr<std::shared_ptr<GpuContext>> GpuContext::Create(const GpuOptions& optio
   ctx->options_ = options;
   gpu::InstanceOptions io;
   io.enable_validation = options.enable_validation;
+  io.echo_validation_errors = options.echo_validation_errors;
   VKD_ASSIGN_OR_RETURN(ctx->instance_, gpu::Instance::Create(io));
   gpu::DeviceOptions dopt;
   dopt.device_index = options.device_index;

@@ -25,6 +25,8 @@ struct GpuOptions {
   std::string cache_dir;
   // VK_LAYER_KHRONOS_validation on (tests); errors are counted by the instance.
   bool enable_validation = false;
+  // Print validation errors on stderr as they happen (the TFLite plug-in).
+  bool echo_validation_errors = false;
   // Timestamp every dispatch (per-op GPU times).
   bool enable_profiling = false;
   // Kernel variants: -1 picks by device (shared-memory tiling on GPUs,

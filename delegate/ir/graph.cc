@@ -54,4 +54,38 @@ std::string TensorLabel(const Graph& graph, int tensor_index) {
   return s;
 }
 
+// Options of the op's family when the model stored none, so kernels always
+// find the right struct (TFLite's parser does the same with its defaults).
+OpOptions DefaultOptions(OpType op) {
+  switch (op) {
+    case OpType::kConv2d:
+      return Conv2DOptions{};
+    case OpType::kDepthwiseConv2d:
+      return DepthwiseConv2DOptions{};
+    case OpType::kTransposeConv:
+      return TransposeConvOptions{};
+    case OpType::kAveragePool2d:
+    case OpType::kMaxPool2d:
+      return Pool2DOptions{};
+    case OpType::kFullyConnected:
+      return FullyConnectedOptions{};
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv:
+      return ElementwiseOptions{};
+    case OpType::kConcatenation:
+      return ConcatenationOptions{};
+    case OpType::kReshape:
+      return ReshapeOptions{};
+    case OpType::kSoftmax:
+      return SoftmaxOptions{};
+    case OpType::kMean:
+    case OpType::kSum:
+      return ReducerOptions{};
+    default:
+      return std::monostate{};
+  }
+}
+
 }  // namespace vkd::ir

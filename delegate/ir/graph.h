@@ -81,6 +81,10 @@ struct Graph {
   std::vector<std::shared_ptr<const void>> keep_alive;
 };
 
+// The options of `op`'s family when a model stored none, so kernels always
+// find the right struct (TFLite's parser does the same with its defaults).
+OpOptions DefaultOptions(OpType op);
+
 // "node 17 CONV_2D": the prefix of every error that concerns a node.
 std::string NodeLabel(const Graph& graph, int node_index);
 // "tensor 5 'conv1/weights' FLOAT32 [32,3,3,3]"

@@ -217,40 +217,6 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
   }
 }
 
-// Options of the op's family when the model stored none, so kernels always
-// find the right struct (TFLite's parser does the same with its defaults).
-ir::OpOptions DefaultOptions(ir::OpType op) {
-  switch (op) {
-    case ir::OpType::kConv2d:
-      return ir::Conv2DOptions{};
-    case ir::OpType::kDepthwiseConv2d:
-      return ir::DepthwiseConv2DOptions{};
-    case ir::OpType::kTransposeConv:
-      return ir::TransposeConvOptions{};
-    case ir::OpType::kAveragePool2d:
-    case ir::OpType::kMaxPool2d:
-      return ir::Pool2DOptions{};
-    case ir::OpType::kFullyConnected:
-      return ir::FullyConnectedOptions{};
-    case ir::OpType::kAdd:
-    case ir::OpType::kSub:
-    case ir::OpType::kMul:
-    case ir::OpType::kDiv:
-      return ir::ElementwiseOptions{};
-    case ir::OpType::kConcatenation:
-      return ir::ConcatenationOptions{};
-    case ir::OpType::kReshape:
-      return ir::ReshapeOptions{};
-    case ir::OpType::kSoftmax:
-      return ir::SoftmaxOptions{};
-    case ir::OpType::kMean:
-    case ir::OpType::kSum:
-      return ir::ReducerOptions{};
-    default:
-      return std::monostate{};
-  }
-}
-
 class Reader {
  public:
   Reader(const uint8_t* data, size_t size) : file_(data), file_size_(size) {}
@@ -478,7 +444,7 @@ class Reader {
       if (!options.ok()) return options.status().WithContext(full);
       node.options = std::move(options).value();
       if (std::holds_alternative<std::monostate>(node.options))
-        node.options = DefaultOptions(node.op);
+        node.options = ir::DefaultOptions(node.op);
       g.nodes.push_back(std::move(node));
     }
     return Status::Ok();

@@ -1,0 +1,24 @@
+// The shapes of a partition's tensors for the shapes its inputs have now.
+//
+// Both front doors need them before a GPU partition can be (re)planned: the
+// standalone ModelRunner when the caller resizes an input, and the TFLite
+// delegate kernel when the host does. The rules are the CPU kernels' Prepare
+// functions: one definition of every op's shape semantics.
+#pragma once
+
+#include <vector>
+
+#include "common/status.h"
+#include "delegate/ir/graph.h"
+#include "delegate/partition/partitioner.h"
+
+namespace vkd::partition {
+
+// Copies graph.tensors into *tensors, gives the partition's inputs
+// `input_shapes` (one per partition.inputs entry) and runs the shape rule of
+// every partition node in order. Errors name the node.
+Status InferPartitionShapes(const ir::Graph& graph, const Partition& partition,
+                            const std::vector<ir::Shape>& input_shapes,
+                            std::vector<ir::Tensor>* tensors);
+
+}  // namespace vkd::partition
