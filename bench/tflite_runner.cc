@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "delegate/tflite/tflite_types.h"
 #include "tensorflow/lite/c/c_api.h"
 #include "tensorflow/lite/c/common.h"
 #include "tensorflow/lite/delegates/external/external_delegate.h"
@@ -24,35 +25,9 @@ void TfLiteXNNPackDelegateDelete(TfLiteDelegate* delegate);
 namespace vkd::tools {
 namespace {
 
-StatusOr<ir::DataType> FromTfLiteType(TfLiteType t) {
-  switch (t) {
-    case kTfLiteFloat32:
-      return ir::DataType::kFloat32;
-    case kTfLiteInt32:
-      return ir::DataType::kInt32;
-    case kTfLiteUInt8:
-      return ir::DataType::kUInt8;
-    case kTfLiteInt64:
-      return ir::DataType::kInt64;
-    case kTfLiteBool:
-      return ir::DataType::kBool;
-    case kTfLiteInt16:
-      return ir::DataType::kInt16;
-    case kTfLiteInt8:
-      return ir::DataType::kInt8;
-    case kTfLiteFloat16:
-      return ir::DataType::kFloat16;
-    case kTfLiteFloat64:
-      return ir::DataType::kFloat64;
-    default:
-      return UnimplementedError(std::string("TFLite type ") + TfLiteTypeGetName(t));
-  }
-}
-
 HostTensor Describe(const TfLiteTensor* t) {
   HostTensor h;
-  auto type = FromTfLiteType(TfLiteTensorType(t));
-  h.type = type.ok() ? *type : ir::DataType::kString;
+  h.type = tflite_glue::FromTfLiteType(TfLiteTensorType(t)).value_or(ir::DataType::kString);
   for (int d = 0; d < TfLiteTensorNumDims(t); ++d) h.shape.push_back(TfLiteTensorDim(t, d));
   return h;
 }
