@@ -3,12 +3,10 @@
 // the same timing method as vkd-bench, so the two print comparable medians.
 //   vkd-tflite-bench --graph=m.tflite --num_runs=50 --num_threads=1 --use_xnnpack=true
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 #include "bench/flags.h"
-#include "bench/tflite_runner.h"
+#include "bench/tflite_timing.h"
 
 int main(int argc, char** argv) {
   using namespace vkd::tools;
@@ -39,34 +37,14 @@ int main(int argc, char** argv) {
   TfLiteRunOptions o;
   o.num_threads = *threads;
   o.use_xnnpack = *xnn;
-  auto r = TfLiteRunner::CreateFromFile(flags.GetString("graph"), o);
-  if (!r.ok()) {
-    std::fprintf(stderr, "vkd-tflite-bench: %s\n", r.status().message().c_str());
+  auto t = TimeTfLite(flags.GetString("graph"), o, {}, 1, *warm, *runs);
+  if (!t.ok()) {
+    std::fprintf(stderr, "vkd-tflite-bench: %s\n", t.status().message().c_str());
     return 1;
   }
-  for (int i = 0; i < (*r)->num_inputs(); ++i) {
-    HostTensor spec = (*r)->InputSpec(i);
-    if (vkd::Status s = (*r)->SetInput(i, RandomTensor(spec.type, spec.shape, 1 + i)); !s.ok()) {
-      std::fprintf(stderr, "vkd-tflite-bench: %s\n", s.message().c_str());
-      return 1;
-    }
-  }
-  for (int i = 0; i < std::max(1, *warm); ++i) (void)(*r)->Invoke();
-  std::vector<double> ms;
-  for (int i = 0; i < *runs; ++i) {
-    auto t = std::chrono::steady_clock::now();
-    if (!(*r)->Invoke().ok()) {
-      std::fprintf(stderr, "vkd-tflite-bench: Invoke failed\n");
-      return 1;
-    }
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  const double median =
-      ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+  const LatencyStats st = t->stats();
   std::printf("tflite %s (%s, %d thread%s): median %.3f ms, min %.3f ms (%d runs)\n",
               TfLiteRunner::Version().c_str(), *xnn ? "XNNPACK" : "builtin kernels", *threads,
-              *threads == 1 ? "" : "s", median, ms.front(), *runs);
+              *threads == 1 ? "" : "s", st.median, st.min, *runs);
   return 0;
 }

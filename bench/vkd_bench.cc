@@ -5,9 +5,17 @@
 //             [--num_threads=1] [--use_gpu=true] [--gpu_precision_loss_allowed]
 //             [--enable_op_profiling] [--input_npy=a.npy,b.npy]
 //             [--output_dir=DIR] [--report_json=report.json]
+//             [--compare_tflite=true]
+//             [--external_delegate_path=libvkdelegate.so
+//              --external_delegate_options='precision:fp16;log_level:verbose']
 //
 // Supported ops run on the GPU (Vulkan; lavapipe when there is no GPU), the
-// rest on vkdelegate's CPU interpreter, in one invoke.
+// rest on vkdelegate's CPU interpreter, in one invoke. With
+// --external_delegate_path the model runs in the TFLite 2.9 host instead,
+// with the delegate plug-in loaded by TFLite's external delegate, as
+// benchmark_model does. --compare_tflite also runs TFLite's CPU path
+// (XNNPACK, --num_threads) on the same inputs and reports both latencies and
+// the largest output difference.
 
 #include <sys/stat.h>
 
@@ -24,9 +32,13 @@
 
 #include "bench/flags.h"
 #include "bench/host_tensor.h"
+#include "bench/latency.h"
 #include "bench/npy.h"
 #include "delegate/model_runner.h"
 #include "delegate/reader/model_reader.h"
+#ifdef VKD_BENCH_HAVE_TFLITE
+#include "bench/tflite_timing.h"
+#endif
 
 namespace vkd::tools {
 namespace {
@@ -46,21 +58,6 @@ std::vector<std::string> SplitComma(const std::string& s) {
   return out;
 }
 
-struct LatencyStats {
-  double min = 0, median = 0, mean = 0, max = 0;
-};
-
-LatencyStats Stats(std::vector<double> v) {
-  LatencyStats s;
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.min = v.front();
-  s.max = v.back();
-  s.mean = std::accumulate(v.begin(), v.end(), 0.0) / v.size();
-  s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  return s;
-}
-
 std::string TensorSummary(const ir::Tensor& t) {
   return "'" + t.name + "' " + ir::DataTypeName(t.type) + " " + ir::ShapeToString(t.shape);
 }
@@ -77,6 +74,136 @@ std::string DefaultCacheDir() {
   if (home && *home) return std::string(home) + "/.cache/vkdelegate/gpu";
   return "";
 }
+
+Status WriteOutputs(const std::string& dir, const std::vector<HostTensor>& outputs) {
+  if (dir.empty()) return Status::Ok();
+  ::mkdir(dir.c_str(), 0755);
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    VKD_RETURN_IF_ERROR(WriteNpy(dir + "/output_" + std::to_string(o) + ".npy", outputs[o]));
+  }
+  return Status::Ok();
+}
+
+Status WriteReport(const std::string& path, const nlohmann::json& report) {
+  if (path.empty()) return Status::Ok();
+  std::ofstream f(path);
+  if (!f) return InvalidArgumentError("cannot write '" + path + "'");
+  f << report.dump(2) << "\n";
+  if (!f) return DataLossError("short write to '" + path + "'");
+  return Status::Ok();
+}
+
+nlohmann::json LatencyJson(const LatencyStats& st) {
+  return {{"min", st.min}, {"median", st.median}, {"mean", st.mean}, {"max", st.max}};
+}
+
+#ifdef VKD_BENCH_HAVE_TFLITE
+// TFLite's CPU path on the same inputs: its latency, and how far our first
+// run's outputs are from its.
+Status CompareWithTfLite(const std::string& model_path, const std::vector<HostTensor>& inputs,
+                         const std::vector<HostTensor>& ours, int num_threads, int warmup_runs,
+                         int num_runs, const LatencyStats& our_stats, nlohmann::json* report) {
+  TfLiteRunOptions o;
+  o.num_threads = num_threads;
+  o.use_xnnpack = true;
+  VKD_ASSIGN_OR_RETURN(TfLiteTiming t,
+                       TimeTfLite(model_path, o, inputs, 0, warmup_runs, num_runs));
+  VKD_ASSIGN_OR_RETURN(double diff, MaxAbsDifference(ours, t.outputs));
+  const LatencyStats st = t.stats();
+  std::printf("  tflite cpu   TFLite %s + XNNPACK, %d thread%s: median %.3f ms (%d runs); "
+              "latency ratio vkdelegate/TFLite %.2f; max |output difference| %.3g\n",
+              TfLiteRunner::Version().c_str(), num_threads, num_threads == 1 ? "" : "s",
+              st.median, num_runs, our_stats.median / st.median, diff);
+  (*report)["tflite_cpu"] = {{"version", TfLiteRunner::Version()},
+                             {"kernels", "xnnpack"},
+                             {"num_threads", num_threads},
+                             {"latency_ms", LatencyJson(st)},
+                             {"init_ms", t.init_ms}};
+  (*report)["max_abs_difference_vs_tflite"] = diff;
+  (*report)["speedup_vs_tflite"] = st.median / our_stats.median;
+  return Status::Ok();
+}
+
+// "k:v;k:v" -> pairs; a piece without ':' is an error.
+StatusOr<std::vector<std::pair<std::string, std::string>>> ParseDelegateOptions(
+    const std::string& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ';')) {
+    if (item.empty()) continue;
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos) {
+      return InvalidArgumentError("--external_delegate_options: '" + item + "' is not key:value");
+    }
+    out.emplace_back(item.substr(0, colon), item.substr(colon + 1));
+  }
+  return out;
+}
+
+// The model in the TFLite host with a delegate plug-in (benchmark_model's
+// --external_delegate_path); the plug-in prints its own placement line.
+int RunInTfLiteHost(const std::string& graph_path, const Flags& flags, int num_threads,
+                    int warmup_runs, int num_runs, uint32_t seed, bool compare_tflite) {
+  TfLiteRunOptions o;
+  o.num_threads = num_threads;
+  o.external_delegate_path = flags.GetString("external_delegate_path");
+  auto kv = ParseDelegateOptions(flags.GetString("external_delegate_options"));
+  if (!kv.ok()) return Fail(kv.status().message());
+  o.external_delegate_options = *kv;
+  auto timing = TimeTfLite(graph_path, o, {}, seed, warmup_runs, num_runs);
+  if (!timing.ok()) return Fail(timing.status().message());
+  if (Status s = WriteOutputs(flags.GetString("output_dir"), timing->outputs); !s.ok()) {
+    return Fail(s.message());
+  }
+  const LatencyStats st = timing->stats();
+  std::printf("vkd-bench: %s\n", graph_path.c_str());
+  std::printf("  backend      TFLite %s host + external delegate %s, %d CPU thread%s\n",
+              TfLiteRunner::Version().c_str(), o.external_delegate_path.c_str(), num_threads,
+              num_threads == 1 ? "" : "s");
+  std::printf("  init         %.2f ms (interpreter, delegate prepare, allocation)\n",
+              timing->init_ms);
+  std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
+              st.median, st.mean, st.max, num_runs);
+  nlohmann::json report;
+  report["model"] = graph_path;
+  report["backend"] = "tflite_host+external_delegate";
+  report["external_delegate"] = {{"path", o.external_delegate_path},
+                                 {"options", flags.GetString("external_delegate_options")}};
+  report["num_threads"] = num_threads;
+  report["num_runs"] = num_runs;
+  report["latency_ms"] = LatencyJson(st);
+  report["init_ms"] = timing->init_ms;
+  if (compare_tflite) {
+    // The same seeded inputs TimeTfLite made for the delegated run.
+    std::vector<HostTensor> inputs;
+    auto probe = TfLiteRunner::CreateFromFile(graph_path, {});
+    if (!probe.ok()) return Fail(probe.status().message());
+    for (int i = 0; i < (*probe)->num_inputs(); ++i) {
+      const HostTensor spec = (*probe)->InputSpec(i);
+      inputs.push_back(RandomTensor(spec.type, spec.shape, seed + static_cast<uint32_t>(i)));
+    }
+    if (Status s = CompareWithTfLite(graph_path, inputs, timing->outputs, num_threads,
+                                     warmup_runs, num_runs, st, &report);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  if (Status s = WriteReport(flags.GetString("report_json"), report); !s.ok()) {
+    return Fail(s.message());
+  }
+  return 0;
+}
+#else
+Status CompareWithTfLite(const std::string&, const std::vector<HostTensor>&,
+                         const std::vector<HostTensor>&, int, int, int, const LatencyStats&,
+                         nlohmann::json*) {
+  return UnavailableError("--compare_tflite: vkd-bench was built without TFLite (run scripts/setup.sh)");
+}
+int RunInTfLiteHost(const std::string&, const Flags&, int, int, int, uint32_t, bool) {
+  return Fail("--external_delegate_path: vkd-bench was built without TFLite (run scripts/setup.sh)");
+}
+#endif
 
 int Run(int argc, char** argv) {
   Flags flags;
@@ -105,6 +232,14 @@ int Run(int argc, char** argv) {
   flags.Define("output_dir", "", "write output_<i>.npy of the first run into this folder");
   flags.Define("report_json", "", "write a JSON report to this path");
   flags.Define("seed", "1", "seed of the random inputs");
+  flags.Define("compare_tflite", "false",
+               "also run TFLite's CPU path (XNNPACK, --num_threads) on the same inputs and "
+               "report its latency and the max output difference");
+  flags.Define("external_delegate_path", "",
+               "run in the TFLite host with this delegate plug-in (libvkdelegate.so), as "
+               "benchmark_model does");
+  flags.Define("external_delegate_options", "",
+               "options of the plug-in: 'key:value;key:value'");
   flags.Define("help", "false", "print this help");
   if (Status s = flags.Parse(argc, argv); !s.ok()) {
     std::fprintf(stderr, "vkd-bench: %s\n", s.message().c_str());
@@ -141,6 +276,12 @@ int Run(int argc, char** argv) {
   if (*num_runs < 1) return Fail("--num_runs must be >= 1");
   if (*warmup_runs < 0) return Fail("--warmup_runs must be >= 0");
   if (*min_nodes < 1) return Fail("--min_nodes_per_partition must be >= 1");
+  auto compare_tflite = flags.GetBool("compare_tflite");
+  if (!compare_tflite.ok()) return Fail(compare_tflite.status().message());
+  if (!flags.GetString("external_delegate_path").empty()) {
+    return RunInTfLiteHost(graph_path, flags, *num_threads, *warmup_runs, *num_runs,
+                           static_cast<uint32_t>(*seed), *compare_tflite);
+  }
 
   // Init: read, GPU context, partition, compile (at AllocateTensors).
   const auto t_init = Clock::now();
@@ -206,19 +347,17 @@ int Run(int argc, char** argv) {
 
   // Warm-up and the first run, whose outputs are saved.
   const std::string out_dir = flags.GetString("output_dir");
+  std::vector<HostTensor> first_outputs;
   for (int r = 0; r < std::max(1, *warmup_runs); ++r) {
     if (Status s = runner->Invoke(); !s.ok()) return Fail(s.message());
-    if (r == 0 && !out_dir.empty()) {
-      ::mkdir(out_dir.c_str(), 0755);
-      for (int o = 0; o < runner->num_outputs(); ++o) {
-        const ir::Tensor& ot = runner->output_tensor(o);
-        HostTensor h{
-            ot.type, ot.shape,
-            std::vector<uint8_t>(runner->output_data(o), runner->output_data(o) + ot.bytes())};
-        const std::string path = out_dir + "/output_" + std::to_string(o) + ".npy";
-        if (Status s = WriteNpy(path, h); !s.ok()) return Fail(s.message());
-      }
+    if (r > 0) continue;
+    for (int o = 0; o < runner->num_outputs(); ++o) {
+      const ir::Tensor& ot = runner->output_tensor(o);
+      first_outputs.push_back(
+          {ot.type, ot.shape,
+           std::vector<uint8_t>(runner->output_data(o), runner->output_data(o) + ot.bytes())});
     }
+    if (Status s = WriteOutputs(out_dir, first_outputs); !s.ok()) return Fail(s.message());
   }
   runner->interpreter().ResetProfile();
   for (const auto& p : runner->partitions()) p->ResetProfile();
@@ -365,8 +504,7 @@ int Run(int argc, char** argv) {
   }
   report["placement"] = placement;
   report["num_runs"] = *num_runs;
-  report["latency_ms"] = {
-      {"min", st.min}, {"median", st.median}, {"mean", st.mean}, {"max", st.max}};
+  report["latency_ms"] = LatencyJson(st);
   report["init_ms"] = init_ms;
   report["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
   if (on_gpu) {
@@ -476,12 +614,15 @@ int Run(int argc, char** argv) {
     report["op_type_summary"] = summary;
   }
 
-  const std::string json_path = flags.GetString("report_json");
-  if (!json_path.empty()) {
-    std::ofstream f(json_path);
-    if (!f) return Fail("cannot write '" + json_path + "'");
-    f << report.dump(2) << "\n";
-    if (!f) return Fail("short write to '" + json_path + "'");
+  if (*compare_tflite) {
+    if (Status s = CompareWithTfLite(graph_path, inputs, first_outputs, *num_threads,
+                                     *warmup_runs, *num_runs, st, &report);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  if (Status s = WriteReport(flags.GetString("report_json"), report); !s.ok()) {
+    return Fail(s.message());
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 set -euo pipefail
 BENCH="$1"
 MAKE_MODEL="$2"
+DELEGATE_LIB="${3:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -90,4 +91,27 @@ grep -q "missing.tflite" "$tmp/err"
 head -c 1000 /dev/urandom >"$tmp/junk.tflite"
 if "$BENCH" --graph="$tmp/junk.tflite" 2>"$tmp/err"; then exit 1; fi
 grep -q "TFL3\|verification" "$tmp/err"
+# The TFLite host: the plug-in through TFLite's external delegate, and TFLite's
+# own CPU path beside it on the same inputs.
+if [ -n "$DELEGATE_LIB" ]; then
+  "$BENCH" --graph="$tmp/demo.tflite" --num_runs=2 --external_delegate_path="$DELEGATE_LIB" \
+    --external_delegate_options="cache_dir:$tmp/cache;log_level:info" --compare_tflite=true \
+    --report_json="$tmp/host.json" --output_dir="$tmp/host_out" >"$tmp/host.out" 2>"$tmp/host.err"
+  grep -q "nodes on GPU in\|no usable Vulkan device" "$tmp/host.err"
+  "$BENCH" --graph="$tmp/demo.tflite" --num_runs=2 --compare_tflite=true --use_gpu=false \
+    --report_json="$tmp/cmp.json" >/dev/null 2>&1
+  python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+h = json.load(open(d + "/host.json"))
+assert h["backend"] == "tflite_host+external_delegate", h["backend"]
+assert h["latency_ms"]["median"] > 0 and h["tflite_cpu"]["latency_ms"]["median"] > 0
+assert h["max_abs_difference_vs_tflite"] < 1e-4, h["max_abs_difference_vs_tflite"]
+c = json.load(open(d + "/cmp.json"))
+assert c["tflite_cpu"]["kernels"] == "xnnpack" and c["max_abs_difference_vs_tflite"] < 1e-4, c
+PY
+  if "$BENCH" --graph="$tmp/demo.tflite" --external_delegate_path="$DELEGATE_LIB" \
+      --external_delegate_options="precision" 2>"$tmp/err"; then exit 1; fi
+  grep -q "not key:value" "$tmp/err"
+fi
 echo "bench_cli_test: ok"
