@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# vkdelegate inside the TFLite 2.9 host, one table: per model, the nodes the
+# plug-in delegates (its Prepare line), the latency of TFLite + vkdelegate
+# (loaded through TFLite's external delegate), TFLite's CPU path with XNNPACK
+# on the same inputs, and the largest output difference between the two.
+#   bench/compare_host.sh [num_threads] [num_runs]
+# Models: the shared float/hybrid models, the project's float MobileNetV2-224
+# and the float copy of mobilenet_v2_1.0_224_quant.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS="${1:-1}"
+RUNS="${2:-20}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build/vkd-make-model --model=mobilenet_v2_1.0_224 --output="$tmp/mobilenet_v2_1.0_224_synthetic.tflite" >/dev/null
+files=""
+for m in vww_96_float pretrainedResnet kws_ref_model_float32 ad01_fp32 mobilenet_v2_1.0_224; do
+  [ -f "../shared/models/$m.tflite" ] && files="$files ../shared/models/$m.tflite"
+done
+files="$files $tmp/mobilenet_v2_1.0_224_synthetic.tflite"
+if [ -f ../shared/models/mobilenet_v2_1.0_224_quant.tflite ]; then
+  build/vkd-make-model --from_quant=../shared/models/mobilenet_v2_1.0_224_quant.tflite \
+    --output="$tmp/mobilenet_v2_1.0_224_dequant.tflite" >/dev/null
+  files="$files $tmp/mobilenet_v2_1.0_224_dequant.tflite"
+fi
+printf "%-34s %-16s %14s %14s %12s\n" model "nodes on GPU" "tflite+vkd ms" "xnnpack ms" "max |diff|"
+for f in $files; do
+  name=$(basename "$f" .tflite)
+  build/vkd-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=3 --num_threads="$THREADS" \
+    --external_delegate_path=build/libvkdelegate.so \
+    --external_delegate_options="cache_dir:$tmp/cache" --compare_tflite=true \
+    --report_json="$tmp/r.json" >/dev/null 2>"$tmp/err"
+  placed=$(sed -n 's/^vkdelegate: \([0-9]* of [0-9]*\) nodes on GPU.*/\1/p' "$tmp/err" | head -1)
+  python3 -c "
+import json; r=json.load(open('$tmp/r.json'))
+print('%-34s %-16s %14.2f %14.2f %12.3g' % ('$name', '$placed', r['latency_ms']['median'],
+      r['tflite_cpu']['latency_ms']['median'], r['max_abs_difference_vs_tflite']))"
+done
