@@ -141,5 +141,75 @@ TEST(QuantizeCastTest, Cast) {
   }
 }
 
+// The post-processing of movenet_single_pose_lightning_ptq in miniature, with
+// its quantization parameters: int8 SUB/MUL/ADD with broadcasting and an
+// operand squared, DEQUANTIZE -> SQRT -> QUANTIZE, a float DIV requantized,
+// LOGISTIC then an int8 requantize, and the int32 FLOOR_DIV/MUL/SUB/CAST
+// index arithmetic.
+ir::Graph MovenetTailGraph() {
+  writer::GraphBuilder g;
+  const DataType i8 = DataType::kInt8;
+  const int center = g.AddInput(i8, {1, 17}, "center", Quant(0.210099f, -128));
+  std::vector<int8_t> grid = test::RandomInt8(48 * 48, 71, -128, 127);
+  const int grid_c = g.AddConstant<int8_t>({48, 48, 1}, grid, "grid", Quant(0.184314f, -128));
+  const int diff = g.AddTensor(i8, {48, 48, 17}, "diff", Quant(0.388190f, 10));
+  g.AddNode(OpType::kSub, {grid_c, center}, {diff}, ir::ElementwiseOptions{}, 2);
+  const int sq = g.AddTensor(i8, {48, 48, 17}, "sq", Quant(11.256120f, -128));
+  g.AddNode(OpType::kMul, {diff, diff}, {sq}, ir::ElementwiseOptions{}, 2);
+  const int other = g.AddInput(i8, {48, 48, 17}, "other", Quant(7.974750f, -128));
+  const int sum = g.AddTensor(i8, {48, 48, 17}, "sum", Quant(14.999096f, -128));
+  g.AddNode(OpType::kAdd, {sq, other}, {sum}, ir::ElementwiseOptions{}, 2);
+  const int sum_f = g.AddTensor(DataType::kFloat32, {48, 48, 17}, "sum_f");
+  g.AddNode(OpType::kDequantize, {sum}, {sum_f}, {}, 2);
+  const int root = g.AddTensor(DataType::kFloat32, {48, 48, 17}, "root");
+  g.AddNode(OpType::kSqrt, {sum_f}, {root}, {}, 1);
+  const int root_q = g.AddTensor(i8, {48, 48, 17}, "root_q", Quant(0.242528f, -128));
+  g.AddNode(OpType::kQuantize, {root}, {root_q}, {}, 1);
+  const int eps = g.AddConstant<int8_t>({}, {-127}, "eps", Quant(0.007059f, -128));
+  const int dist = g.AddTensor(i8, {48, 48, 17}, "dist", Quant(0.249587f, -128));
+  g.AddNode(OpType::kAdd, {root_q, eps}, {dist}, ir::ElementwiseOptions{}, 2);
+  const int dist_f = g.AddTensor(DataType::kFloat32, {48, 48, 17}, "dist_f");
+  g.AddNode(OpType::kDequantize, {dist}, {dist_f}, {}, 2);
+  const int heat = g.AddInput(DataType::kFloat32, {1, 48, 48, 17}, "heat");
+  const int ratio = g.AddTensor(DataType::kFloat32, {1, 48, 48, 17}, "ratio");
+  g.AddNode(OpType::kDiv, {heat, dist_f}, {ratio}, ir::ElementwiseOptions{}, 1);
+  const int ratio_q = g.AddTensor(i8, {1, 48, 48, 17}, "ratio_q", Quant(0.001992f, -128));
+  g.AddNode(OpType::kQuantize, {ratio}, {ratio_q}, {}, 1);
+  g.MarkOutput(ratio_q);
+
+  const int logits = g.AddInput(i8, {1, 48, 48, 17}, "logits", Quant(0.280927f, 115));
+  const int prob = g.AddTensor(i8, {1, 48, 48, 17}, "prob", Quant(1.0f / 256, -128));
+  g.AddNode(OpType::kLogistic, {logits}, {prob}, {}, 2);
+  const int prob_q = g.AddTensor(i8, {1, 48, 48, 17}, "prob_q", Quant(0.004097f, -128));
+  g.AddNode(OpType::kQuantize, {prob}, {prob_q}, {}, 1);
+  g.MarkOutput(prob_q);
+
+  const int index = g.AddInput(DataType::kInt32, {1, 17}, "index");
+  const int width = g.AddConstant<int32_t>({}, {48}, "width");
+  const int row = g.AddTensor(DataType::kInt32, {1, 17}, "row");
+  g.AddNode(OpType::kFloorDiv, {index, width}, {row}, {}, 1);
+  const int row_f = g.AddTensor(DataType::kFloat32, {1, 17}, "row_f");
+  g.AddNode(OpType::kCast, {row}, {row_f}, ir::CastOptions{DataType::kInt32, DataType::kFloat32},
+            1);
+  const int row_q = g.AddTensor(i8, {1, 17}, "row_q", Quant(0.184314f, -128));
+  g.AddNode(OpType::kQuantize, {row_f}, {row_q}, {}, 1);
+  const int base = g.AddTensor(DataType::kInt32, {1, 17}, "base");
+  g.AddNode(OpType::kMul, {row, width}, {base}, ir::ElementwiseOptions{}, 2);
+  const int col = g.AddTensor(DataType::kInt32, {1, 17}, "col");
+  g.AddNode(OpType::kSub, {index, base}, {col}, ir::ElementwiseOptions{}, 2);
+  g.MarkOutput(row_q);
+  g.MarkOutput(col);
+  return g.Build();
+}
+
+TEST(QuantizeCastTest, MovenetTailPattern) {
+  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+  test::CompareOptions opts;
+  opts.seed = 72;
+  opts.label = "movenet tail";
+  // int8 and int32 inputs: the filler's default [-128, 127]; float: [-1, 1].
+  EXPECT_TRUE(test::BothKernelsMatchTfLite(MovenetTailGraph(), opts, kExact));
+}
+
 }  // namespace
 }  // namespace vkd

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_fallback/interpreter.h"
 #include "delegate/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
@@ -295,6 +296,75 @@ TEST(QuantizedElementwiseTest, IntegerAndFloorDivision) {
     EXPECT_TRUE(test::BothKernelsMatchTfLite(
         DivisionGraph(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act), opts, kExact));
   }
+}
+
+// Prepare's refusals, on vkdelegate alone (TFLite not involved).
+Status PrepareStatus(const ir::Graph& graph) {
+  auto interp = cpu::Interpreter::Create(graph, cpu::InterpreterOptions{});
+  if (!interp.ok()) return interp.status();
+  return (*interp)->AllocateTensors();
+}
+
+ir::Graph OneInputGraph(OpType op, DataType in_type, const ir::Quantization& in_q,
+                        DataType out_type, const ir::Quantization& out_q) {
+  writer::GraphBuilder g;
+  const int x = g.AddInput(in_type, {2, 3}, "x", in_q);
+  const int out = g.AddTensor(out_type, {2, 3}, "out", out_q);
+  g.AddNode(op, {x}, {out});
+  g.MarkOutput(out);
+  return g.Build();
+}
+
+TEST(QuantizedElementwiseTest, PrepareErrors) {
+  const QuantCase q = {0.05f, 0, 0.05f, 0, 0.05f, 0};
+  // A zero point outside the type.
+  QuantCase bad_zp = q;
+  bad_zp.zp2 = 200;
+  Status s = PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kInt8, {2, 3}, {2, 3},
+                                                bad_zp, Activation::kNone));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("input 1: zero point 200 outside INT8"), std::string::npos)
+      << s.ToString();
+
+  // An output scale so fine that ADD's output multiplier exceeds one.
+  QuantCase tiny_out = q;
+  tiny_out.so = 1e-9f;
+  s = PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kUInt8, {2, 3}, {2, 3}, tiny_out,
+                                         Activation::kNone));
+  EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
+  EXPECT_NE(s.message().find("output 0"), std::string::npos) << s.ToString();
+
+  // Activations and softmax without parameters, or with mismatched types.
+  s = PrepareStatus(OneInputGraph(OpType::kLogistic, DataType::kInt8, {}, DataType::kInt8,
+                                  Quant(1.0f / 256, -128)));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("input 0: INT8 without quantization parameters"), std::string::npos)
+      << s.ToString();
+  s = PrepareStatus(OneInputGraph(OpType::kSoftmax, DataType::kUInt8, Quant(0.1f, 0),
+                                  DataType::kUInt8, Quant(1.0f / 256, 5)));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("output 0: uint8 SOFTMAX output needs zero point 0"),
+            std::string::npos)
+      << s.ToString();
+  s = PrepareStatus(OneInputGraph(OpType::kRelu, DataType::kInt8, Quant(0.1f, 0), DataType::kUInt8,
+                                  Quant(0.1f, 0)));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("output 0: type UINT8"), std::string::npos) << s.ToString();
+
+  // QUANTIZE pairs TFLite 2.9 does not take, and an output without parameters.
+  s = PrepareStatus(OneInputGraph(OpType::kQuantize, DataType::kUInt8, Quant(0.1f, 0),
+                                  DataType::kInt16, Quant(0.1f, 0)));
+  EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
+  EXPECT_NE(s.message().find("requantizing UINT8 to INT16"), std::string::npos) << s.ToString();
+  s = PrepareStatus(OneInputGraph(OpType::kQuantize, DataType::kFloat32, {}, DataType::kInt8, {}));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("output 0: INT8 without quantization parameters"), std::string::npos)
+      << s.ToString();
+
+  // FLOOR_DIV of 8-bit tensors: not a TFLite 2.9 kernel either.
+  s = PrepareStatus(QuantizedBinaryGraph(OpType::kFloorDiv, DataType::kInt8, {2, 3}, {2, 3}, q,
+                                         Activation::kNone));
+  EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
 }
 
 }  // namespace
