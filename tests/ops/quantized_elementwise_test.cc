@@ -203,10 +203,10 @@ TEST(QuantizedElementwiseTest, Int16) {
                                    FullRange(25, "MUL INT16" + QuantLabel(mul)), kExact));
 }
 
-TEST(QuantizedElementwiseTest, MaximumMinimum8Bit) {
+TEST(QuantizedElementwiseTest, MaximumMinimum) {
   if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
   const QuantCase q = {0.05f, 3, 0.05f, 3, 0.05f, 3};
-  for (DataType type : {DataType::kInt8, DataType::kUInt8}) {
+  for (DataType type : {DataType::kInt8, DataType::kUInt8, DataType::kInt16}) {
     for (OpType op : {OpType::kMaximum, OpType::kMinimum}) {
       for (const auto& [a, b] : ShapePairs()) {
         EXPECT_TRUE(test::BothKernelsMatchTfLite(
