@@ -217,12 +217,15 @@ TEST(ElementwiseTest, PrepareErrors) {
   EXPECT_NE(s.message().find("input 1: shape [4,3] not broadcastable to [2,3]"), std::string::npos)
       << s.ToString();
 
+  // Quantized tensors need their parameters.
   s = PrepareStatus(BinaryGraph(OpType::kMul, DataType::kInt8, {2, 3}, {2, 3}, none));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("input 0: INT8 without quantization parameters"), std::string::npos)
+      << s.ToString();
+
+  s = PrepareStatus(BinaryGraph(OpType::kDiv, DataType::kInt8, {2, 3}, {2, 3}, none));
   EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
   EXPECT_NE(s.message().find("INT8"), std::string::npos) << s.ToString();
-
-  s = PrepareStatus(BinaryGraph(OpType::kDiv, DataType::kInt32, {2, 3}, {2, 3}, none));
-  EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
 }
 
 }  // namespace
