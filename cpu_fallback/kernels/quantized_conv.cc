@@ -293,7 +293,8 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kDepthwise, g.output_depth, /*per_channel_dim=*/3,
                                  options.activation, &state->params));
-  state->use_optimized = CanOptimize(ctx);
+  state->use_optimized =
+      CanOptimize(ctx) && g.filter_height * g.filter_width <= opt::kMaxDepthwiseTaps;
   if (state->use_optimized) {
     state->depthwise_plan =
         input.type == ir::DataType::kInt8

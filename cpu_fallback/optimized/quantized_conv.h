@@ -36,10 +36,18 @@ QuantizedConvPlan MakeQuantizedConvPlan(const ref::ConvGeometry& geometry,
 template <typename T>
 void ConvQuantized(QuantizedConvPlan& plan, const T* input, T* output, cpu::ThreadPool& pool);
 
+// Larger filters are left to the reference kernel.
+inline constexpr int kMaxDepthwiseTaps = 256;
+
+// Per-channel arrays are padded with zeros to `padded_depth` (a multiple of 16).
 struct QuantizedDepthwisePlan {
   ref::ConvGeometry geometry;
-  std::vector<int16_t> filter;  // [taps][output_depth], filter + filter_offset
-  std::vector<int32_t> bias;    // [output_depth], zeros without bias
+  int padded_depth = 0;
+  std::vector<int32_t> filter;  // [taps][padded_depth], filter + filter_offset
+  std::vector<int32_t> bias;    // zeros without bias
+  // bias + input_offset * sum over taps of the filter: the bias of pixels
+  // whose window lies inside the input, which then skip the input offset.
+  std::vector<int32_t> interior_bias;
   std::vector<int32_t> multiplier, left_shift, right_shift;
   ref::FinalRounding rounding = ref::FinalRounding::kHalfAwayFromZero;
   int32_t input_offset = 0;

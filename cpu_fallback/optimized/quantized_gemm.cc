@@ -4,19 +4,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "cpu_fallback/optimized/quantized_simd.h"
 #include "cpu_fallback/quantization.h"
-
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && \
-    defined(__AVX512VNNI__)
-// GCC 12's AVX-512 headers trip -Wuninitialized on their own _mm512_undefined
-// idiom (GCC bug 105593); the warning is about the header, not this code.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define VKD_QUANT_GEMM_VNNI 1
-#endif
 
 namespace vkd::opt {
 
@@ -39,49 +28,17 @@ inline int32_t RequantizeScalar(int32_t acc, int32_t multiplier, int32_t left_sh
   return std::min(v, activation_max);
 }
 
-#if defined(VKD_QUANT_GEMM_VNNI)
-
-// MultiplyByQuantizedMultiplier on 16 lanes, bit-exact with the scalar form.
-// SaturatingRoundingDoublingHighMul's nudge-then-truncate equals
-// (a * b + 2^30) >> 31 with an arithmetic shift for every product (for a
-// negative product, truncating (ab + 1 - 2^30) / 2^31 toward zero is flooring
-// ab + 2^30 over 2^31); its one saturating case needs a multiplier of
-// INT32_MIN, which QuantizeMultiplier never makes.
-inline __m512i RequantizeVec(__m512i x, __m512i multiplier, __m512i left_shift, __m512i right_shift,
-                             bool half_up) {
-  x = _mm512_sllv_epi32(x, left_shift);
-  const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
-  // 64-bit products of the even lanes, then of the odd lanes.
-  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), half);
-  __m512i odd = _mm512_add_epi64(
-      _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(multiplier, 32)), half);
-  // Bits 31..62 of each sum: the low dword for even lanes, the high one for odd.
-  even = _mm512_srli_epi64(_mm512_slli_epi64(even, 1), 32);
-  odd = _mm512_slli_epi64(odd, 1);
-  const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-  const __m512i one = _mm512_set1_epi32(1);
-  if (half_up) {  // ruy: (x + 2^(e-1)) >> e, nudge 0 for e == 0
-    const __m512i nudge = _mm512_srli_epi32(_mm512_sllv_epi32(one, right_shift), 1);
-    return _mm512_srav_epi32(_mm512_add_epi32(high, nudge), right_shift);
-  }
-  // RoundingDivideByPOT: round half away from zero.
-  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right_shift), one);
-  const __m512i remainder = _mm512_and_si512(high, mask);
-  const __m512i threshold =
-      _mm512_add_epi32(_mm512_srai_epi32(mask, 1), _mm512_srli_epi32(high, 31));
-  const __m512i result = _mm512_srav_epi32(high, right_shift);
-  return _mm512_mask_add_epi32(result, _mm512_cmpgt_epi32_mask(remainder, threshold), result, one);
-}
+#if defined(VKD_QUANT_AVX512)
 
 // Requantizes 16 accumulators of columns [col, col + 16) and stores the
 // `store_mask` ones as 8-bit values.
 template <typename T>
 inline void StoreRequantized(__m512i acc, const QuantizedOutputStage& s, int col,
                              __mmask16 store_mask, T* out) {
-  __m512i v = RequantizeVec(acc, _mm512_loadu_si512(s.multiplier.data() + col),
-                            _mm512_loadu_si512(s.left_shift.data() + col),
-                            _mm512_loadu_si512(s.right_shift.data() + col),
-                            s.rounding == ref::FinalRounding::kHalfUp);
+  __m512i v = simd::RequantizeVec(acc, _mm512_loadu_si512(s.multiplier.data() + col),
+                                  _mm512_loadu_si512(s.left_shift.data() + col),
+                                  _mm512_loadu_si512(s.right_shift.data() + col),
+                                  s.rounding == ref::FinalRounding::kHalfUp);
   v = _mm512_add_epi32(v, _mm512_set1_epi32(s.output_offset));
   v = _mm512_max_epi32(v, _mm512_set1_epi32(s.activation_min));
   v = _mm512_min_epi32(v, _mm512_set1_epi32(s.activation_max));
@@ -278,17 +235,17 @@ void RequantizeRow(const int32_t* acc, int n, const int32_t* multiplier, const i
                    int32_t activation_min, int32_t activation_max, T* out) {
   const bool half_up = rounding == ref::FinalRounding::kHalfUp;
   int i = 0;
-#if defined(VKD_QUANT_GEMM_VNNI)
+#if defined(VKD_QUANT_AVX512)
   const __m512i offset = _mm512_set1_epi32(output_offset);
   const __m512i lo = _mm512_set1_epi32(activation_min);
   const __m512i hi = _mm512_set1_epi32(activation_max);
   for (; i < n; i += 16) {
     const __mmask16 mask =
         n - i >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (n - i)) - 1);
-    __m512i v = RequantizeVec(_mm512_maskz_loadu_epi32(mask, acc + i),
-                              _mm512_maskz_loadu_epi32(mask, multiplier + i),
-                              _mm512_maskz_loadu_epi32(mask, left_shift + i),
-                              _mm512_maskz_loadu_epi32(mask, right_shift + i), half_up);
+    __m512i v = simd::RequantizeVec(_mm512_maskz_loadu_epi32(mask, acc + i),
+                                    _mm512_maskz_loadu_epi32(mask, multiplier + i),
+                                    _mm512_maskz_loadu_epi32(mask, left_shift + i),
+                                    _mm512_maskz_loadu_epi32(mask, right_shift + i), half_up);
     v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, offset), lo), hi);
     _mm_mask_storeu_epi8(out + i, mask, _mm512_cvtepi32_epi8(v));
   }
