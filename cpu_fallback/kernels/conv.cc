@@ -10,6 +10,7 @@
 //    asymmetric inputs).
 // Fused TANH/SIGN_BIT are accepted and, as in TFLite's float and hybrid conv
 // kernels (CalculateActivationRange), have no effect.
+// int8/uint8 inputs go to kernels/quantized_conv.cc.
 #include "cpu_fallback/optimized/conv.h"
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/optimized/depthwise_conv.h"
 #include "cpu_fallback/reference/conv.h"
 #include "cpu_fallback/reference/depthwise_conv.h"
@@ -149,7 +151,13 @@ void QuantizeInput(const ref::ConvGeometry& g, const float* input, ConvState* s)
 
 // --- CONV_2D -------------------------------------------------------------------------------------
 
+// True when the node's input is int8/uint8/int16: the quantized kernels' business.
+bool HasQuantizedInput(const KernelContext& ctx) {
+  return ctx.num_inputs() > 0 && ctx.has_input(kInput) && IsQuantizedType(ctx.input(kInput).type);
+}
+
 Status ConvPrepare(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedConvPrepare(ctx);
   VKD_RETURN_IF_ERROR(CheckCommon(ctx, /*output_depth_dim=*/0));
   const ir::Tensor& input = ctx.input(kInput);
   const ir::Tensor& filter = ctx.input(kFilter);
@@ -209,6 +217,7 @@ Status ConvPrepare(KernelContext& ctx) {
 }
 
 Status ConvEval(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedConvEval(ctx);
   auto* s = ctx.state_as<ConvState>();
   const ref::ConvGeometry& g = s->geometry;
   const float* input = ctx.input_data<float>(kInput);
@@ -241,6 +250,7 @@ Status ConvEval(KernelContext& ctx) {
 // --- DEPTHWISE_CONV_2D ---------------------------------------------------------------------------
 
 Status DepthwisePrepare(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedDepthwisePrepare(ctx);
   VKD_RETURN_IF_ERROR(CheckCommon(ctx, /*output_depth_dim=*/3));
   const ir::Tensor& input = ctx.input(kInput);
   const ir::Tensor& filter = ctx.input(kFilter);
@@ -292,6 +302,7 @@ Status DepthwisePrepare(KernelContext& ctx) {
 }
 
 Status DepthwiseEval(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedDepthwiseEval(ctx);
   auto* s = ctx.state_as<ConvState>();
   const ref::ConvGeometry& g = s->geometry;
   const float* input = ctx.input_data<float>(kInput);

@@ -5,6 +5,7 @@
 // The float kernel clamps to CalculateActivationRange and, like TFLite,
 // declines TANH/SIGN_BIT; the hybrid one applies the activation with
 // ApplyActivationToVector semantics, where TANH and SIGN_BIT do apply.
+// int8/uint8 inputs go to kernels/quantized_conv.cc.
 #include "cpu_fallback/optimized/fully_connected.h"
 
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/reference/fully_connected.h"
 
 namespace vkd::cpu {
@@ -42,7 +44,12 @@ struct FullyConnectedState : KernelState {
 
 std::string Str(int64_t v) { return std::to_string(v); }
 
+bool HasQuantizedInput(const KernelContext& ctx) {
+  return ctx.num_inputs() > 0 && ctx.has_input(kInput) && IsQuantizedType(ctx.input(kInput).type);
+}
+
 Status Prepare(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedFullyConnectedPrepare(ctx);
   VKD_CHECK_ARG(ctx.num_inputs() == 2 || ctx.num_inputs() == 3,
                 "expected 2 or 3 inputs, got " + Str(ctx.num_inputs()));
   VKD_CHECK_ARG(ctx.num_outputs() == 1, "expected 1 output, got " + Str(ctx.num_outputs()));
@@ -140,6 +147,7 @@ Status Prepare(KernelContext& ctx) {
 }
 
 Status Eval(KernelContext& ctx) {
+  if (HasQuantizedInput(ctx)) return QuantizedFullyConnectedEval(ctx);
   auto* s = ctx.state_as<FullyConnectedState>();
   const float* input = ctx.input_data<float>(kInput);
   const float* bias = ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr;

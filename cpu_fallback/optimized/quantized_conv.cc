@@ -1,0 +1,267 @@
+#include "cpu_fallback/optimized/quantized_conv.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "cpu_fallback/optimized/quantized_simd.h"
+
+namespace vkd::opt {
+
+template <typename T>
+QuantizedConvPlan MakeQuantizedConvPlan(const ref::ConvGeometry& g,
+                                        const ref::QuantizedConvParams& params, const T* filter,
+                                        const int32_t* bias) {
+  QuantizedConvPlan plan;
+  plan.geometry = g;
+  const int k = g.filter_height * g.filter_width * g.filter_input_depth;
+  PackQuantizedGemm(filter, g.output_depth, k, params, bias, &plan.weights, &plan.stage);
+  plan.direct = g.filter_height == 1 && g.filter_width == 1 && g.stride_height == 1 &&
+                g.stride_width == 1 && g.padding_top == 0 && g.padding_left == 0 &&
+                g.output_height == g.input_height && g.output_width == g.input_width && k % 4 == 0;
+  const T zero_point = static_cast<T>(-params.input_offset);
+  std::memcpy(&plan.pad_byte, &zero_point, 1);
+  if (!plan.direct) {
+    const size_t pixels = static_cast<size_t>(g.batches) * g.output_height * g.output_width;
+    // Bytes past k stay 0: they meet zero weights and are left out of row sums.
+    plan.im2col.assign(pixels * plan.weights.k_padded, 0);
+  }
+  return plan;
+}
+
+template <typename T>
+void ConvQuantized(QuantizedConvPlan& plan, const T* input, T* output, cpu::ThreadPool& pool) {
+  const ref::ConvGeometry& g = plan.geometry;
+  const int pixels = g.batches * g.output_height * g.output_width;
+  if (plan.direct) {
+    QuantizedGemm(input, g.input_depth, pixels, plan.weights, plan.stage, output, g.output_depth,
+                  pool);
+    return;
+  }
+  const int k_padded = plan.weights.k_padded;
+  const int depth = g.input_depth;
+  const uint8_t* in = reinterpret_cast<const uint8_t*>(input);
+  uint8_t* cols = plan.im2col.data();
+  const int64_t min_chunk =
+      std::max<int64_t>(1, 4096 / std::max(1, g.filter_height * g.filter_width * depth));
+  pool.ParallelFor(pixels, min_chunk, [&](int64_t begin, int64_t end) {
+    for (int64_t pixel = begin; pixel < end; ++pixel) {
+      const int out_x = static_cast<int>(pixel % g.output_width);
+      const int out_y = static_cast<int>(pixel / g.output_width % g.output_height);
+      const int batch = static_cast<int>(pixel / (int64_t{g.output_width} * g.output_height));
+      const int in_y_origin = out_y * g.stride_height - g.padding_top;
+      const int in_x_origin = out_x * g.stride_width - g.padding_left;
+      uint8_t* row = cols + pixel * k_padded;
+      for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
+        const int in_y = in_y_origin + g.dilation_height * filter_y;
+        for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
+          const int in_x = in_x_origin + g.dilation_width * filter_x;
+          if (in_y < 0 || in_y >= g.input_height || in_x < 0 || in_x >= g.input_width) {
+            std::memset(row, plan.pad_byte, depth);
+          } else {
+            std::memcpy(
+                row,
+                in + ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width + in_x) *
+                         depth,
+                depth);
+          }
+          row += depth;
+        }
+      }
+    }
+  });
+  QuantizedGemm(reinterpret_cast<const T*>(cols), k_padded, pixels, plan.weights, plan.stage,
+                output, g.output_depth, pool);
+}
+
+template <typename T>
+QuantizedDepthwisePlan MakeQuantizedDepthwisePlan(const ref::ConvGeometry& g,
+                                                  const ref::QuantizedConvParams& params,
+                                                  const T* filter, const int32_t* bias) {
+  QuantizedDepthwisePlan plan;
+  plan.geometry = g;
+  const int channels = g.output_depth;
+  const int padded = (channels + 15) / 16 * 16;
+  const int taps = g.filter_height * g.filter_width;
+  plan.padded_depth = padded;
+  plan.filter.assign(static_cast<size_t>(taps) * padded, 0);
+  plan.bias.assign(padded, 0);
+  plan.interior_bias.assign(padded, 0);
+  plan.multiplier.assign(padded, 0);
+  plan.left_shift.assign(padded, 0);
+  plan.right_shift.assign(padded, 0);
+  for (int c = 0; c < channels; ++c) {
+    int64_t filter_sum = 0;
+    for (int t = 0; t < taps; ++t) {
+      const int32_t w = filter[static_cast<size_t>(t) * channels + c] + params.filter_offset;
+      plan.filter[static_cast<size_t>(t) * padded + c] = w;
+      filter_sum += w;
+    }
+    plan.bias[c] = bias != nullptr ? bias[c] : 0;
+    // Wrapping like the int32 accumulation it replaces.
+    plan.interior_bias[c] = static_cast<int32_t>(
+        static_cast<uint32_t>(plan.bias[c] + params.input_offset * filter_sum));
+    plan.multiplier[c] = params.output_multiplier[c];
+    plan.left_shift[c] = std::max(params.output_shift[c], 0);
+    plan.right_shift[c] = std::max(-params.output_shift[c], 0);
+  }
+  plan.rounding = params.rounding;
+  plan.input_offset = params.input_offset;
+  plan.output_offset = params.output_offset;
+  plan.activation_min = params.activation_min;
+  plan.activation_max = params.activation_max;
+  return plan;
+}
+
+namespace {
+
+// One output pixel, depth multiplier 1: for each block of 16 channels the
+// accumulator stays in a register across the taps. `interior` pixels (every
+// tap inside the input) start from interior_bias and multiply the raw input.
+#if defined(VKD_QUANT_AVX512)
+template <typename T>
+void DepthwisePixel(const QuantizedDepthwisePlan& plan, const T* const* tap_inputs,
+                    const int* tap_index, int num_taps, bool interior, T* out) {
+  const int channels = plan.geometry.output_depth;
+  const bool half_up = plan.rounding == ref::FinalRounding::kHalfUp;
+  const __m512i input_offset = _mm512_set1_epi32(interior ? 0 : plan.input_offset);
+  const int32_t* bias = interior ? plan.interior_bias.data() : plan.bias.data();
+  for (int c = 0; c < channels; c += 16) {
+    const __mmask16 mask =
+        channels - c >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (channels - c)) - 1);
+    __m512i acc = _mm512_loadu_si512(bias + c);
+    for (int t = 0; t < num_taps; ++t) {
+      const __m128i bytes = _mm_maskz_loadu_epi8(mask, tap_inputs[t] + c);
+      __m512i x =
+          std::is_same_v<T, int8_t> ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+      if (!interior) x = _mm512_add_epi32(x, input_offset);
+      const __m512i w = _mm512_loadu_si512(
+          plan.filter.data() + static_cast<size_t>(tap_index[t]) * plan.padded_depth + c);
+      acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, w));
+    }
+    __m512i v = simd::RequantizeVec(acc, _mm512_loadu_si512(plan.multiplier.data() + c),
+                                    _mm512_loadu_si512(plan.left_shift.data() + c),
+                                    _mm512_loadu_si512(plan.right_shift.data() + c), half_up);
+    v = _mm512_add_epi32(v, _mm512_set1_epi32(plan.output_offset));
+    v = _mm512_max_epi32(v, _mm512_set1_epi32(plan.activation_min));
+    v = _mm512_min_epi32(v, _mm512_set1_epi32(plan.activation_max));
+    _mm_mask_storeu_epi8(out + c, mask, _mm512_cvtepi32_epi8(v));
+  }
+}
+#else
+template <typename T>
+void DepthwisePixel(const QuantizedDepthwisePlan& plan, const T* const* tap_inputs,
+                    const int* tap_index, int num_taps, bool interior, T* out) {
+  constexpr int kBlock = 64;
+  const int channels = plan.geometry.output_depth;
+  const int32_t input_offset = interior ? 0 : plan.input_offset;
+  const int32_t* bias = interior ? plan.interior_bias.data() : plan.bias.data();
+  int32_t acc[kBlock];
+  for (int c0 = 0; c0 < channels; c0 += kBlock) {
+    const int block = std::min(kBlock, channels - c0);
+    std::copy(bias + c0, bias + c0 + block, acc);
+    for (int t = 0; t < num_taps; ++t) {
+      const T* in = tap_inputs[t] + c0;
+      const int32_t* w =
+          plan.filter.data() + static_cast<size_t>(tap_index[t]) * plan.padded_depth + c0;
+      for (int c = 0; c < block; ++c) acc[c] += (static_cast<int32_t>(in[c]) + input_offset) * w[c];
+    }
+    RequantizeRow(acc, block, plan.multiplier.data() + c0, plan.left_shift.data() + c0,
+                  plan.right_shift.data() + c0, plan.rounding, plan.output_offset,
+                  plan.activation_min, plan.activation_max, out + c0);
+  }
+}
+#endif
+
+// Depth multiplier > 1 (rare): plain loops, 64 channels at a time.
+template <typename T>
+void DepthwisePixelMultiplier(const QuantizedDepthwisePlan& plan, const T* const* tap_inputs,
+                              const int* tap_index, int num_taps, T* out) {
+  constexpr int kBlock = 64;
+  const ref::ConvGeometry& g = plan.geometry;
+  const int depth_multiplier = g.depth_multiplier();
+  int32_t acc[kBlock];
+  for (int c0 = 0; c0 < g.output_depth; c0 += kBlock) {
+    const int block = std::min(kBlock, g.output_depth - c0);
+    for (int c = 0; c < block; ++c) {
+      int32_t sum = plan.bias[c0 + c];
+      for (int t = 0; t < num_taps; ++t) {
+        sum +=
+            (static_cast<int32_t>(tap_inputs[t][(c0 + c) / depth_multiplier]) + plan.input_offset) *
+            plan.filter[static_cast<size_t>(tap_index[t]) * plan.padded_depth + c0 + c];
+      }
+      acc[c] = sum;
+    }
+    RequantizeRow(acc, block, plan.multiplier.data() + c0, plan.left_shift.data() + c0,
+                  plan.right_shift.data() + c0, plan.rounding, plan.output_offset,
+                  plan.activation_min, plan.activation_max, out + c0);
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void DepthwiseConvQuantized(const QuantizedDepthwisePlan& plan, const T* input, T* output,
+                            cpu::ThreadPool& pool) {
+  const ref::ConvGeometry& g = plan.geometry;
+  const int channels = g.output_depth;
+  const int taps = g.filter_height * g.filter_width;
+  const int rows = g.batches * g.output_height;
+  const int64_t work_per_row = static_cast<int64_t>(g.output_width) * channels * taps;
+  const int64_t min_chunk = std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(1, work_per_row));
+  const bool multiplier = g.depth_multiplier() != 1;
+  pool.ParallelFor(rows, min_chunk, [&](int64_t begin, int64_t end) {
+    const T* tap_inputs[kMaxDepthwiseTaps];
+    int tap_index[kMaxDepthwiseTaps];
+    for (int64_t row = begin; row < end; ++row) {
+      const int batch = static_cast<int>(row / g.output_height);
+      const int out_y = static_cast<int>(row % g.output_height);
+      const int in_y_origin = out_y * g.stride_height - g.padding_top;
+      for (int out_x = 0; out_x < g.output_width; ++out_x) {
+        const int in_x_origin = out_x * g.stride_width - g.padding_left;
+        int num_taps = 0;
+        for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
+          const int in_y = in_y_origin + g.dilation_height * filter_y;
+          if (in_y < 0 || in_y >= g.input_height) continue;  // padding adds nothing
+          for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
+            const int in_x = in_x_origin + g.dilation_width * filter_x;
+            if (in_x < 0 || in_x >= g.input_width) continue;
+            tap_inputs[num_taps] =
+                input +
+                ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width + in_x) *
+                    g.input_depth;
+            tap_index[num_taps++] = filter_y * g.filter_width + filter_x;
+          }
+        }
+        T* out = output + (static_cast<size_t>(row) * g.output_width + out_x) * channels;
+        if (multiplier) {
+          DepthwisePixelMultiplier(plan, tap_inputs, tap_index, num_taps, out);
+        } else {
+          DepthwisePixel(plan, tap_inputs, tap_index, num_taps, num_taps == taps, out);
+        }
+      }
+    }
+  });
+}
+
+template QuantizedConvPlan MakeQuantizedConvPlan<int8_t>(const ref::ConvGeometry&,
+                                                         const ref::QuantizedConvParams&,
+                                                         const int8_t*, const int32_t*);
+template QuantizedConvPlan MakeQuantizedConvPlan<uint8_t>(const ref::ConvGeometry&,
+                                                          const ref::QuantizedConvParams&,
+                                                          const uint8_t*, const int32_t*);
+template void ConvQuantized<int8_t>(QuantizedConvPlan&, const int8_t*, int8_t*, cpu::ThreadPool&);
+template void ConvQuantized<uint8_t>(QuantizedConvPlan&, const uint8_t*, uint8_t*,
+                                     cpu::ThreadPool&);
+template QuantizedDepthwisePlan MakeQuantizedDepthwisePlan<int8_t>(const ref::ConvGeometry&,
+                                                                   const ref::QuantizedConvParams&,
+                                                                   const int8_t*, const int32_t*);
+template QuantizedDepthwisePlan MakeQuantizedDepthwisePlan<uint8_t>(const ref::ConvGeometry&,
+                                                                    const ref::QuantizedConvParams&,
+                                                                    const uint8_t*, const int32_t*);
+template void DepthwiseConvQuantized<int8_t>(const QuantizedDepthwisePlan&, const int8_t*, int8_t*,
+                                             cpu::ThreadPool&);
+template void DepthwiseConvQuantized<uint8_t>(const QuantizedDepthwisePlan&, const uint8_t*,
+                                              uint8_t*, cpu::ThreadPool&);
+
+}  // namespace vkd::opt
