@@ -218,6 +218,9 @@ int Run(int argc, char** argv) {
   flags.Define("gpu_cache_dir", DefaultCacheDir(),
                "SPIR-V and pipeline cache directory (empty: no disk cache)");
   flags.Define("gpu_validation", "false", "enable the Khronos validation layer (slow)");
+  flags.Define("gpu_enable_quant", "false",
+               "quantized models: run int8/uint8 ops in float on the GPU (QUANTIZE/DEQUANTIZE at "
+               "partition edges) instead of on the CPU int8 kernels");
   flags.Define("max_partitions", "0", "GPU partitions to keep, largest first (0: unlimited)");
   flags.Define("min_nodes_per_partition", "1", "smaller GPU partitions run on the CPU");
   flags.Define("enable_op_profiling", "false",
@@ -297,6 +300,9 @@ int Run(int argc, char** argv) {
   ro.gpu.cache_dir = flags.GetString("gpu_cache_dir");
   ro.gpu.enable_validation = *validation;
   ro.gpu.enable_profiling = *profiling;
+  auto enable_quant = flags.GetBool("gpu_enable_quant");
+  if (!enable_quant.ok()) return Fail(enable_quant.status().message());
+  ro.enable_quant = *enable_quant;
   ro.partition.max_partitions = *max_partitions;
   ro.partition.min_nodes_per_partition = *min_nodes;
   ro.cpu.num_threads = *num_threads;
@@ -412,6 +418,9 @@ int Run(int argc, char** argv) {
   if (!runner->gpu_fallback_reason().empty()) {
     std::printf("  gpu          not used: %s\n", runner->gpu_fallback_reason().c_str());
   }
+  if (!runner->quant_note().empty()) {
+    std::printf("  gpu          %s\n", runner->quant_note().c_str());
+  }
   std::printf("  nodes        %zu total, %d on GPU in %zu partition%s, %d dispatch%s per invoke\n",
               g.nodes.size(), nodes_on_gpu, runner->partitions().size(),
               runner->partitions().size() == 1 ? "" : "s", dispatches, dispatches == 1 ? "" : "es");
@@ -482,6 +491,7 @@ int Run(int argc, char** argv) {
   if (!runner->gpu_fallback_reason().empty()) {
     report["gpu_fallback_reason"] = runner->gpu_fallback_reason();
   }
+  report["enable_quant"] = *enable_quant;
   report["nodes_total"] = g.nodes.size();
   report["nodes_on_gpu"] = nodes_on_gpu;
   report["partitions"] = runner->partitions().size();

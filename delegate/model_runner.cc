@@ -5,7 +5,9 @@
 #include <queue>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "delegate/gpu/gpu_placement.h"
 #include "delegate/gpu/op_support.h"
+#include "delegate/gpu/partition_edges.h"
 #include "delegate/partition/shape_inference.h"
 
 namespace vkd {
@@ -23,30 +25,45 @@ std::string PartitionNodeName(int p) { return "vkd_gpu_partition_" + std::to_str
 // (InferPartitionShapes), then the GPU partition.
 class GpuPartitionKernel : public cpu::CustomKernel {
  public:
-  GpuPartitionKernel(std::shared_ptr<gpu_delegate::GpuPartition> partition, const ir::Graph& graph)
-      : partition_(std::move(partition)), graph_(graph) {}
+  // `graph` is the graph the partition was compiled from (the model's, or
+  // its float form with enable_quant); the interpreter's tensors may be
+  // quantized where the partition's are float, and `edges` converts.
+  GpuPartitionKernel(std::shared_ptr<gpu_delegate::GpuPartition> partition, const ir::Graph& graph,
+                     gpu_delegate::PartitionEdges edges)
+      : partition_(std::move(partition)), graph_(graph), edges_(std::move(edges)) {}
 
   Status Prepare(cpu::KernelContext& ctx) override {
     const partition::Partition& p = partition_->partition();
     std::vector<ir::Shape> input_shapes;
-    for (int i = 0; i < ctx.num_inputs(); ++i) input_shapes.push_back(ctx.input(i).shape);
+    std::vector<int64_t> in_counts, out_counts;
+    for (int i = 0; i < ctx.num_inputs(); ++i) {
+      input_shapes.push_back(ctx.input(i).shape);
+      in_counts.push_back(ctx.input(i).num_elements());
+    }
     std::vector<ir::Tensor> tensors;
     VKD_RETURN_IF_ERROR(partition::InferPartitionShapes(graph_, p, input_shapes, &tensors));
-    for (size_t i = 0; i < p.outputs.size(); ++i) ctx.output(i).shape = tensors[p.outputs[i]].shape;
+    for (size_t i = 0; i < p.outputs.size(); ++i) {
+      ctx.output(i).shape = tensors[p.outputs[i]].shape;
+      out_counts.push_back(ctx.output(i).num_elements());
+    }
+    edges_.Resize(in_counts, out_counts);
     return partition_->Prepare(tensors);
   }
 
   Status Eval(cpu::KernelContext& ctx) override {
-    std::vector<const float*> in;
-    std::vector<float*> out;
-    for (int i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.input_data<float>(i));
-    for (int i = 0; i < ctx.num_outputs(); ++i) out.push_back(ctx.output_data<float>(i));
-    return partition_->Invoke(in, out);
+    std::vector<const void*> in;
+    std::vector<void*> out;
+    for (int i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.input_data<uint8_t>(i));
+    for (int i = 0; i < ctx.num_outputs(); ++i) out.push_back(ctx.output_data<uint8_t>(i));
+    VKD_RETURN_IF_ERROR(partition_->Invoke(edges_.Inputs(in), edges_.Outputs(out)));
+    edges_.StoreOutputs(out);
+    return Status::Ok();
   }
 
  private:
   std::shared_ptr<gpu_delegate::GpuPartition> partition_;
   const ir::Graph& graph_;
+  gpu_delegate::PartitionEdges edges_;
 };
 
 }  // namespace
@@ -136,10 +153,13 @@ StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
     Clock::time_point t0 = Clock::now();
     gpu_delegate::SupportLimits limits;
     limits.max_tensor_bytes = r->context_->device().info().max_storage_buffer_range;
-    for (size_t n = 0; n < r->graph_.nodes.size(); ++n) {
-      r->verdicts_.push_back(gpu_delegate::CheckGpuSupport(r->graph_, static_cast<int>(n), limits));
-    }
-    r->plan_ = partition::PartitionGraph(r->graph_, r->verdicts_, options.partition);
+    gpu_delegate::GpuPlacement placement =
+        gpu_delegate::PlaceOnGpu(r->graph_, limits, options.enable_quant);
+    r->verdicts_ = std::move(placement.verdicts);
+    r->quant_note_ = placement.quant_note;
+    if (placement.float_graph) r->gpu_graph_ = placement.float_graph;
+    const ir::Graph& gpu_graph = r->gpu_graph_ ? *r->gpu_graph_ : r->graph_;
+    r->plan_ = partition::PartitionGraph(gpu_graph, r->verdicts_, options.partition);
     r->partition_ms_ = MsSince(t0);
   }
   VKD_RETURN_IF_ERROR(r->BuildInterpreter(r->context_ != nullptr));
@@ -170,10 +190,17 @@ Status ModelRunner::BuildInterpreter(bool with_gpu) {
   run_node_origin_.resize(graph_.nodes.size());
   for (size_t n = 0; n < graph_.nodes.size(); ++n) run_node_origin_[n] = static_cast<int>(n);
   if (with_gpu && !plan_.partitions.empty()) {
+    const ir::Graph& gpu_graph = gpu_graph_ ? *gpu_graph_ : graph_;
     for (size_t p = 0; p < plan_.partitions.size(); ++p) {
-      auto gp = std::make_shared<gpu_delegate::GpuPartition>(context_, graph_, plan_.partitions[p]);
+      const partition::Partition& part = plan_.partitions[p];
+      std::vector<ir::Tensor> in, out;
+      for (int t : part.inputs) in.push_back(graph_.tensors[t]);
+      for (int t : part.outputs) out.push_back(graph_.tensors[t]);
+      VKD_ASSIGN_OR_RETURN(gpu_delegate::PartitionEdges edges,
+                           gpu_delegate::PartitionEdges::Create(in, out));
+      auto gp = std::make_shared<gpu_delegate::GpuPartition>(context_, gpu_graph, part);
       io.custom_kernels[PartitionNodeName(static_cast<int>(p))] =
-          std::make_shared<GpuPartitionKernel>(gp, graph_);
+          std::make_shared<GpuPartitionKernel>(gp, gpu_graph, std::move(edges));
       partitions_.push_back(std::move(gp));
     }
     run_graph = ReplacePartitionsWithNodes(graph_, plan_, &run_node_origin_);

@@ -33,6 +33,11 @@ struct RunnerOptions {
   cpu::InterpreterOptions cpu;  // threads, reference kernels, profiling
   // Print the one-line fallback warning to stderr.
   bool warn_on_fallback = true;
+  // Quantized models: run int8/uint8 ops in float on the GPU (weights
+  // dequantized at upload, QUANTIZE/DEQUANTIZE at partition edges), as
+  // TFLite's GPU delegate with ENABLE_QUANT. Off: they stay on the CPU
+  // kernels, which match TFLite bit for bit.
+  bool enable_quant = false;
 };
 
 class ModelRunner {
@@ -60,6 +65,8 @@ class ModelRunner {
   const std::string& gpu_fallback_reason() const { return fallback_reason_; }
   const std::vector<partition::NodeVerdict>& verdicts() const { return verdicts_; }
   const partition::PartitionPlan& plan() const { return plan_; }
+  // Why enable_quant did not apply; empty when it did or was not asked.
+  const std::string& quant_note() const { return quant_note_; }
   const std::vector<std::shared_ptr<gpu_delegate::GpuPartition>>& partitions() const {
     return partitions_;
   }
@@ -76,6 +83,9 @@ class ModelRunner {
   void FallBackToCpu(const std::string& reason);
 
   ir::Graph graph_;
+  // The graph GPU partitions are compiled from: graph_, or with enable_quant
+  // its float form (same node and tensor ids).
+  std::shared_ptr<const ir::Graph> gpu_graph_;
   RunnerOptions options_;
   std::shared_ptr<gpu_delegate::GpuContext> context_;
   std::vector<partition::NodeVerdict> verdicts_;
@@ -85,6 +95,7 @@ class ModelRunner {
   std::vector<int> run_node_origin_;
   std::vector<std::pair<int, ir::Shape>> resizes_;  // replayed after a fallback
   std::string fallback_reason_;
+  std::string quant_note_;
   double context_ms_ = 0, partition_ms_ = 0;
 };
 

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "delegate/gpu/gpu_partition.h"
-#include "delegate/gpu/op_support.h"
+#include "delegate/gpu/gpu_placement.h"
+#include "delegate/gpu/partition_edges.h"
 #include "delegate/partition/shape_inference.h"
 
 namespace vkd::tflite_glue {
@@ -51,32 +52,35 @@ ir::Shape ShapeOf(const TfLiteTensor& t) {
 // drive a GpuPartition.
 class DelegateKernel {
  public:
+  // `gpu_graph`: the graph the partition is compiled from — the view's, or
+  // its float form with enable_quant (kept alive by `float_graph`).
   DelegateKernel(std::shared_ptr<gpu_delegate::GpuContext> gpu,
-                 std::shared_ptr<const ContextGraph> view, partition::Partition part)
+                 std::shared_ptr<const ContextGraph> view,
+                 std::shared_ptr<const ir::Graph> float_graph, partition::Partition part,
+                 gpu_delegate::PartitionEdges edges)
       : view_(std::move(view)),
-        gpu_(std::make_unique<gpu_delegate::GpuPartition>(std::move(gpu), view_->graph,
-                                                          std::move(part))) {}
+        float_graph_(std::move(float_graph)),
+        gpu_graph_(float_graph_ ? *float_graph_ : view_->graph),
+        gpu_(std::make_unique<gpu_delegate::GpuPartition>(std::move(gpu), gpu_graph_,
+                                                          std::move(part))),
+        edges_(std::move(edges)) {}
 
   // TFLite re-prepares a delegate kernel whenever its inputs were resized:
   // shapes are inferred again and the partition re-planned if they changed.
   TfLiteStatus Prepare(TfLiteContext* context) {
     const partition::Partition& p = gpu_->partition();
     std::vector<ir::Shape> input_shapes;
+    std::vector<int64_t> in_counts, out_counts;
     for (int t : p.inputs) {
-      const TfLiteTensor& in = context->tensors[t];
-      if (in.type != kTfLiteFloat32) {
-        return Fail(context, "input tensor " + std::to_string(t) + " is not FLOAT32");
-      }
-      input_shapes.push_back(ShapeOf(in));
+      input_shapes.push_back(ShapeOf(context->tensors[t]));
+      in_counts.push_back(ir::NumElements(input_shapes.back()));
     }
     std::vector<ir::Tensor> tensors;
-    Status s = partition::InferPartitionShapes(view_->graph, p, input_shapes, &tensors);
+    Status s = partition::InferPartitionShapes(gpu_graph_, p, input_shapes, &tensors);
     if (!s.ok()) return Fail(context, s.message());
     for (int t : p.outputs) {
       TfLiteTensor& out = context->tensors[t];
-      if (out.type != kTfLiteFloat32) {
-        return Fail(context, "output tensor " + std::to_string(t) + " is not FLOAT32");
-      }
+      out_counts.push_back(ir::NumElements(tensors[t].shape));
       if (SameDims(out.dims, tensors[t].shape)) continue;
       std::vector<int> dims(tensors[t].shape.begin(), tensors[t].shape.end());
       TfLiteIntArray* a = NewIntArray(dims);
@@ -85,6 +89,7 @@ class DelegateKernel {
                                  ir::ShapeToString(tensors[t].shape));
       }
     }
+    edges_.Resize(in_counts, out_counts);
     s = gpu_->Prepare(tensors);
     if (!s.ok()) return Fail(context, s.message());
     return kTfLiteOk;
@@ -96,16 +101,17 @@ class DelegateKernel {
     const partition::Partition& p = gpu_->partition();
     in_.clear();
     out_.clear();
-    for (int t : p.inputs) in_.push_back(context->tensors[t].data.f);
-    for (int t : p.outputs) out_.push_back(context->tensors[t].data.f);
-    for (const float* ptr : in_) {
+    for (int t : p.inputs) in_.push_back(context->tensors[t].data.raw_const);
+    for (int t : p.outputs) out_.push_back(context->tensors[t].data.raw);
+    for (const void* ptr : in_) {
       if (!ptr) return Fail(context, "an input tensor has no data");
     }
-    for (float* ptr : out_) {
+    for (void* ptr : out_) {
       if (!ptr) return Fail(context, "an output tensor has no data");
     }
-    Status s = gpu_->Invoke(in_, out_);
+    Status s = gpu_->Invoke(edges_.Inputs(in_), edges_.Outputs(out_));
     if (!s.ok()) return Fail(context, s.message());
+    edges_.StoreOutputs(out_);
     return kTfLiteOk;
   }
 
@@ -122,9 +128,12 @@ class DelegateKernel {
   }
 
   std::shared_ptr<const ContextGraph> view_;
+  std::shared_ptr<const ir::Graph> float_graph_;
+  const ir::Graph& gpu_graph_;
   std::unique_ptr<gpu_delegate::GpuPartition> gpu_;
-  std::vector<const float*> in_;
-  std::vector<float*> out_;
+  gpu_delegate::PartitionEdges edges_;
+  std::vector<const void*> in_;
+  std::vector<void*> out_;
 };
 
 // The TfLiteRegistration of vkdelegate's kernels.
@@ -150,9 +159,17 @@ TfLiteRegistration Delegate::KernelRegistration() {
     }
     part.outputs.assign(params->output_tensors->data,
                         params->output_tensors->data + params->output_tensors->size);
+    std::vector<ir::Tensor> in, out;
+    for (int t : part.inputs) in.push_back(view.graph.tensors[t]);
+    for (int t : part.outputs) out.push_back(view.graph.tensors[t]);
+    auto edges = gpu_delegate::PartitionEdges::Create(in, out);
+    if (!edges.ok()) {
+      context->ReportError(context, "vkdelegate: %s", edges.status().message().c_str());
+      return nullptr;
+    }
     ++self->kernels_created_;
-    (void)context;
-    return new DelegateKernel(self->gpu_, self->preparing_, std::move(part));
+    return new DelegateKernel(self->gpu_, self->preparing_, self->preparing_float_,
+                              std::move(part), std::move(edges).value());
   };
   reg.free = [](TfLiteContext*, void* buffer) { delete static_cast<DelegateKernel*>(buffer); };
   reg.prepare = [](TfLiteContext* context, TfLiteNode* node) -> TfLiteStatus {
@@ -242,16 +259,11 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
 
   gpu_delegate::SupportLimits limits;
   limits.max_tensor_bytes = gpu_->device().info().max_storage_buffer_range;
-  std::vector<partition::NodeVerdict> verdicts;
-  for (int n = 0; n < total; ++n) {
-    if (!view->host_reason[n].empty()) {
-      verdicts.push_back({false, view->host_reason[n]});
-    } else {
-      verdicts.push_back(gpu_delegate::CheckGpuSupport(view->graph, n, limits));
-    }
-  }
-  const partition::PartitionPlan plan =
-      partition::PartitionGraph(view->graph, verdicts, options_.partition);
+  gpu_delegate::GpuPlacement placement =
+      gpu_delegate::PlaceOnGpu(view->graph, limits, options_.enable_quant, &view->host_reason);
+  if (!placement.quant_note.empty()) Log(LogLevel::kWarning, placement.quant_note);
+  const partition::PartitionPlan plan = partition::PartitionGraph(
+      placement.gpu_graph(view->graph), placement.verdicts, options_.partition);
   std::vector<int> replace;
   for (const partition::Partition& p : plan.partitions) {
     for (int n : p.nodes) replace.push_back(view->tflite_node[n]);
@@ -272,9 +284,11 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
     std::sort(replace.begin(), replace.end());
     TfLiteIntArray* nodes = NewIntArray(replace);
     preparing_ = view;
+    preparing_float_ = placement.float_graph;
     const TfLiteStatus s = context->ReplaceNodeSubsetsWithDelegateKernels(
         context, KernelRegistration(), nodes, &delegate_);
     preparing_.reset();
+    preparing_float_.reset();
     std::free(nodes);
     if (s != kTfLiteOk) return s;
     on_gpu = static_cast<int>(replace.size());

@@ -69,6 +69,7 @@ class Delegate {
   // Kernels created by the ReplaceNodeSubsetsWithDelegateKernels call in
   // progress (TFLite calls the kernels' init synchronously from it).
   std::shared_ptr<const ContextGraph> preparing_;
+  std::shared_ptr<const ir::Graph> preparing_float_;  // enable_quant's float form
   int kernels_created_ = 0;
 };
 

@@ -10,10 +10,60 @@ namespace {
 
 using ir::DataType;
 
-// Ops whose quantized kernels compute an approximation of the float op on
-// real values, so that swapping quantized tensors for float ones keeps the
-// model's meaning. Ops outside the list (CAST, EMBEDDING_LOOKUP, LSTM, ...)
-// either see raw integers or carry quantization-specific state.
+
+template <typename T>
+void DequantizeTyped(const uint8_t* data, int64_t count, int64_t channels, int64_t inner,
+                     const ir::Quantization& quant, float* out) {
+  const T* q = reinterpret_cast<const T*>(data);
+  for (int64_t i = 0; i < count; ++i) {
+    const size_t c = channels == 1 ? 0 : static_cast<size_t>((i / inner) % channels);
+    const double scale = quant.scale[c];
+    const double zero_point =
+        quant.zero_point.empty()
+            ? 0.0
+            : static_cast<double>(quant.zero_point[quant.zero_point.size() == 1 ? 0 : c]);
+    // In double, as TFLite's reference DEQUANTIZE: an int32 bias near 2^31
+    // would lose low bits in float before the scale is applied.
+    out[i] = static_cast<float>(scale * (static_cast<double>(q[i]) - zero_point));
+  }
+}
+
+bool IsConvertibleType(DataType type) {
+  return type == DataType::kUInt8 || type == DataType::kInt8 || type == DataType::kInt16 ||
+         type == DataType::kInt32 || type == DataType::kInt64;
+}
+
+Status CheckScales(const ir::Quantization& quant, bool need_positive) {
+  for (size_t c = 0; c < quant.scale.size(); ++c) {
+    const float s = quant.scale[c];
+    if (!std::isfinite(s) || s < 0 || (need_positive && s == 0)) {
+      return InvalidArgumentError("scale[" + std::to_string(c) + "] = " + std::to_string(s) +
+                                  " is not a valid quantization scale");
+    }
+  }
+  return Status::Ok();
+}
+
+// The tensor whose id `t` now stands for, after identity nodes merged tensors.
+int32_t Resolve(const std::vector<int32_t>& alias, int32_t t) {
+  while (t != ir::kNoTensor && alias[t] != t) t = alias[t];
+  return t;
+}
+
+// The target shape of the RESHAPE that replaces an identity node whose ends
+// must both stay: the output's signature when it has one dynamic dimension
+// (so a resized batch still works), else its static shape.
+std::vector<int32_t> IdentityReshapeTarget(const ir::Tensor& out) {
+  int dynamic = 0;
+  for (int32_t d : out.shape_signature) dynamic += d < 0;
+  if (dynamic == 1 && out.shape_signature.size() == out.shape.size()) return out.shape_signature;
+  return out.shape;
+}
+
+}  // namespace
+
+// Ops outside the list (CAST, EMBEDDING_LOOKUP, LSTM, ...) either see raw
+// integers or carry quantization-specific state.
 bool IsValueSemanticOp(ir::OpType op) {
   using ir::OpType;
   switch (op) {
@@ -108,57 +158,6 @@ bool IsValueSemanticOp(ir::OpType op) {
       return false;
   }
 }
-
-template <typename T>
-void DequantizeTyped(const uint8_t* data, int64_t count, int64_t channels, int64_t inner,
-                     const ir::Quantization& quant, float* out) {
-  const T* q = reinterpret_cast<const T*>(data);
-  for (int64_t i = 0; i < count; ++i) {
-    const size_t c = channels == 1 ? 0 : static_cast<size_t>((i / inner) % channels);
-    const double scale = quant.scale[c];
-    const double zero_point =
-        quant.zero_point.empty()
-            ? 0.0
-            : static_cast<double>(quant.zero_point[quant.zero_point.size() == 1 ? 0 : c]);
-    // In double, as TFLite's reference DEQUANTIZE: an int32 bias near 2^31
-    // would lose low bits in float before the scale is applied.
-    out[i] = static_cast<float>(scale * (static_cast<double>(q[i]) - zero_point));
-  }
-}
-
-bool IsConvertibleType(DataType type) {
-  return type == DataType::kUInt8 || type == DataType::kInt8 || type == DataType::kInt16 ||
-         type == DataType::kInt32 || type == DataType::kInt64;
-}
-
-Status CheckScales(const ir::Quantization& quant, bool need_positive) {
-  for (size_t c = 0; c < quant.scale.size(); ++c) {
-    const float s = quant.scale[c];
-    if (!std::isfinite(s) || s < 0 || (need_positive && s == 0)) {
-      return InvalidArgumentError("scale[" + std::to_string(c) + "] = " + std::to_string(s) +
-                                  " is not a valid quantization scale");
-    }
-  }
-  return Status::Ok();
-}
-
-// The tensor whose id `t` now stands for, after identity nodes merged tensors.
-int32_t Resolve(const std::vector<int32_t>& alias, int32_t t) {
-  while (t != ir::kNoTensor && alias[t] != t) t = alias[t];
-  return t;
-}
-
-// The target shape of the RESHAPE that replaces an identity node whose ends
-// must both stay: the output's signature when it has one dynamic dimension
-// (so a resized batch still works), else its static shape.
-std::vector<int32_t> IdentityReshapeTarget(const ir::Tensor& out) {
-  int dynamic = 0;
-  for (int32_t d : out.shape_signature) dynamic += d < 0;
-  if (dynamic == 1 && out.shape_signature.size() == out.shape.size()) return out.shape_signature;
-  return out.shape;
-}
-
-}  // namespace
 
 StatusOr<std::vector<float>> DequantizeValues(DataType type, const ir::Shape& shape,
                                               const ir::Quantization& quant, const uint8_t* data,
@@ -326,9 +325,9 @@ StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
       kept.push_back(std::move(node));
       continue;
     }
-    if (!pinned[y]) {
+    if (!pinned[y] && !options.keep_every_node) {
       alias[y] = x;
-    } else if (!pinned[x] && !xt.is_constant() && !xt.is_variable) {
+    } else if (!pinned[x] && !xt.is_constant() && !xt.is_variable && !options.keep_every_node) {
       alias[x] = y;
     } else {
       const std::vector<int32_t> target = IdentityReshapeTarget(yt);

@@ -51,6 +51,12 @@ struct DequantizeModelOptions {
   // Accept ops outside the list of value-semantic ops (see above) on
   // dequantized tensors, at the caller's risk. For trying new models.
   bool allow_unlisted_ops = false;
+  // Keep node i of the result the float form of node i of the source: an
+  // identity QUANTIZE/DEQUANTIZE becomes a RESHAPE to the same shape instead
+  // of being removed. Lets a caller mix the two graphs node by node (the GPU
+  // path's enable_quant runs some nodes of the float graph, the rest of the
+  // quantized one).
+  bool keep_every_node = false;
 };
 
 struct DequantizedModel {
@@ -64,6 +70,11 @@ struct DequantizedModel {
   std::vector<ir::DataType> input_types, output_types;
   std::vector<ir::Quantization> input_quant, output_quant;
 };
+
+// Whether `op`'s quantized kernel approximates its float kernel on real
+// values (CONV_2D, ADD, SOFTMAX, RESHAPE, ...), so that the float op may
+// stand in for it; false for CAST, GATHER indices, LSTM and the like.
+bool IsValueSemanticOp(ir::OpType op);
 
 StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
                                            const DequantizeModelOptions& options = {});

@@ -232,5 +232,73 @@ TEST(QuantizedModelGpuTest, MovenetInt8CpuAndFloatGpuInOneInvoke) {
   EXPECT_EQ(test::GpuValidationErrors(), errors_before) << test::GpuValidationMessages();
 }
 
+// --- enable_quant: quantized models in float on the GPU ------------------------------------------
+
+// TFLite's GPU delegate with ENABLE_QUANT computes in float, so outputs are
+// not bit-exact; what must hold is TFLite's answer on real images. The
+// output error (in LSB of the quantized output) is printed for the record.
+class EnableQuantTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EnableQuantTest, RealImagesGiveTfLitesTop1) {
+  if (!test::GpuAvailable()) GTEST_SKIP() << "no Vulkan device";
+  const std::string name = GetParam();
+  const std::string path = ModelPath(name);
+  if (!std::ifstream(path)) GTEST_SKIP() << path << " not present (../shared is missing)";
+  auto model = reader::ReadModelFile(path);
+  ASSERT_TRUE(model.ok());
+  RunnerOptions ro;
+  ro.shared_context = test::SharedGpuContext();
+  ro.warn_on_fallback = false;
+  ro.enable_quant = true;
+  auto runner = ModelRunner::Create(model->graph, ro);
+  ASSERT_TRUE(runner.ok()) << runner.status().ToString();
+  Status s = (*runner)->AllocateTensors();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE((*runner)->quant_note().empty()) << (*runner)->quant_note();
+  // Every node on the GPU: the quantized model's QUANTIZE/DEQUANTIZE
+  // included (identities in float); only the partition's edges convert.
+  EXPECT_EQ((*runner)->plan().num_gpu_nodes(), static_cast<int>(model->graph.nodes.size()));
+  const int errors_before = test::GpuValidationErrors();
+  const ir::Tensor& in = (*runner)->input_tensor(0);
+  for (const char* image : {"cat.bmp", "grace_hopper.bmp"}) {
+    auto img = tools::ReadBmp(SharedPath(std::string("images/") + image));
+    ASSERT_TRUE(img.ok());
+    tools::HostTensor t = tools::ImageToTensor(
+        tools::ResizeBilinear(tools::CenterCropSquare(*img), in.shape[2], in.shape[1]));
+    ASSERT_EQ(t.type, in.type);
+    const auto cmp = CompareWithTfLite(**runner, path, {t});
+    ASSERT_EQ(cmp.size(), 1u);
+    // Top-1 of both, from the outputs just computed.
+    auto tfl = tools::TfLiteRunner::CreateFromFile(path, {});
+    ASSERT_TRUE(tfl.ok());
+    ASSERT_TRUE((*tfl)->SetInput(0, t).ok());
+    ASSERT_TRUE((*tfl)->Invoke().ok());
+    const tools::HostTensor ref = (*tfl)->GetOutput(0);
+    const uint8_t* ours = (*runner)->output_data(0);
+    const int64_t n = ref.num_elements();
+    const int64_t our_top = std::max_element(ours, ours + n) - ours;
+    const int64_t their_top = std::max_element(ref.bytes.data(), ref.bytes.data() + n) -
+                              ref.bytes.data();
+    std::printf("[ enable_quant ] %s %s: top-1 %lld (TFLite %lld), max |diff| %.0f LSB, %lld of "
+                "%lld outputs differ\n",
+                name.c_str(), image, static_cast<long long>(our_top),
+                static_cast<long long>(their_top), cmp[0].max_diff,
+                static_cast<long long>(cmp[0].mismatches), static_cast<long long>(n));
+    EXPECT_EQ(our_top, their_top) << name << " " << image;
+  }
+  EXPECT_EQ(test::GpuValidationErrors(), errors_before) << test::GpuValidationMessages();
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, EnableQuantTest,
+                         ::testing::Values("mobilenet_v2_1.0_224_quant",
+                                           "tf2_mobilenet_v2_1.0_224_ptq",
+                                           "mobilenet_v1_0.25_128_quant"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& ch : n)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return n;
+                         });
+
 }  // namespace
 }  // namespace vkd
