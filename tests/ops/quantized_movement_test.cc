@@ -1,4 +1,4 @@
-// PACK, UNPACK, SPLIT, TILE and TRANSPOSE against TFLite 2.9 for
+// PACK, UNPACK, SPLIT, TILE, TRANSPOSE, STRIDED_SLICE and SLICE against TFLite 2.9 for
 // float32, int8, uint8, int32 and int64 (where TFLite takes the type), with
 // quantized tensors sharing their parameters. Every axis, negative axes,
 // TILE with multiples of 1. Exact. SPLIT_V and ARG_MIN against values computed
@@ -228,6 +228,71 @@ TEST(QuantizedMovementTest, TileAndTranspose) {
                                     std::to_string(perm[0]) + std::to_string(perm[1]) +
                                     std::to_string(perm[2])),
           0));
+    }
+  }
+}
+
+TEST(QuantizedMovementTest, StridedSliceAndSlice) {
+  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+  const Shape in = {2, 5, 4, 6};
+  struct Strided {
+    std::vector<int32_t> begin, end, strides;
+    int32_t begin_mask, end_mask, shrink_mask;
+    Shape out;
+  };
+  const Strided strided[] = {
+      {{0, 1, 0, 1}, {2, 5, 4, 5}, {1, 2, 3, 1}, 0, 0, 0, {2, 2, 2, 4}},
+      {{-1, 4, -1, 5}, {-3, 0, -5, 0}, {-1, -1, -2, -5}, 0, 0, 0, {2, 4, 2, 1}},
+      {{0, -2, 0, 1}, {0, 0, 4, 5}, {1, 1, 1, 2}, 1, 9, 2, {2, 4, 2}},
+  };
+  struct Sliced {
+    std::vector<int32_t> begin, size;
+    Shape out;
+  };
+  const Sliced sliced[] = {
+      {{0, 1, 1, 2}, {2, 3, 2, 4}, {2, 3, 2, 4}},
+      {{1, 0, 3, 0}, {-1, -1, 1, -1}, {1, 5, 1, 6}},
+  };
+  for (DataType type : kTypes) {
+    for (const Strided& c : strided) {
+      writer::GraphBuilder g;
+      const int x = g.AddInput(type, in, "x", Q(type));
+      const int b = g.AddConstant<int32_t>({4}, c.begin, "begin");
+      const int e = g.AddConstant<int32_t>({4}, c.end, "end");
+      const int st = g.AddConstant<int32_t>({4}, c.strides, "strides");
+      const int y = g.AddTensor(type, c.out, "y", Q(type));
+      ir::StridedSliceOptions o;
+      o.begin_mask = c.begin_mask;
+      o.end_mask = c.end_mask;
+      o.shrink_axis_mask = c.shrink_mask;
+      g.AddNode(OpType::kStridedSlice, {x, b, e, st}, {y}, o, test::Int8Version(type));
+      g.MarkOutput(y);
+      EXPECT_TRUE(test::BothKernelsMatchTfLite(
+          g.Build(),
+          test::FullRange(
+              type, "STRIDED_SLICE " + test::TypeLabel(type) + " -> " + ir::ShapeToString(c.out)),
+          0));
+    }
+    for (const Sliced& c : sliced) {
+      for (bool int64_params : {false, true}) {
+        writer::GraphBuilder g;
+        const int x = g.AddInput(type, in, "x", Q(type));
+        auto constant = [&](const std::vector<int32_t>& v, const char* name) {
+          return int64_params
+                     ? g.AddConstant<int64_t>({4}, std::vector<int64_t>(v.begin(), v.end()), name)
+                     : g.AddConstant<int32_t>({4}, v, name);
+        };
+        const int b = constant(c.begin, "begin");
+        const int sz = constant(c.size, "size");
+        const int y = g.AddTensor(type, c.out, "y", Q(type));
+        g.AddNode(OpType::kSlice, {x, b, sz}, {y}, {}, test::Int8Version(type));
+        g.MarkOutput(y);
+        EXPECT_TRUE(test::BothKernelsMatchTfLite(
+            g.Build(),
+            test::FullRange(type, "SLICE " + test::TypeLabel(type) + " -> " +
+                                      ir::ShapeToString(c.out) + (int64_params ? " int64" : "")),
+            0));
+      }
     }
   }
 }
