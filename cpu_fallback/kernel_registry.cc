@@ -30,6 +30,11 @@ KernelTable BuildTable() {
   RegisterResizeKernels(table);
   RegisterSliceKernels(table);
   RegisterTransposeConvKernels(table);
+  RegisterArgMaxKernels(table);
+  RegisterGatherKernels(table);
+  RegisterPackKernels(table);
+  RegisterSplitKernels(table);
+  RegisterTileKernels(table);
   return table;
 }
 }  // namespace

@@ -28,7 +28,12 @@ void RegisterSoftmaxKernels(KernelTable& table);     // SOFTMAX
 void RegisterShapeKernels(KernelTable& table);       // RESHAPE, PAD, CONCATENATION, ...
 void RegisterQuantizeKernels(KernelTable& table);    // DEQUANTIZE
 void RegisterResizeKernels(KernelTable& table);      // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
-void RegisterSliceKernels(KernelTable& table);       // STRIDED_SLICE
+void RegisterSliceKernels(KernelTable& table);       // STRIDED_SLICE, SLICE
 void RegisterTransposeConvKernels(KernelTable& table);  // TRANSPOSE_CONV
+void RegisterArgMaxKernels(KernelTable& table);         // ARG_MAX, ARG_MIN
+void RegisterGatherKernels(KernelTable& table);         // GATHER_ND
+void RegisterPackKernels(KernelTable& table);           // PACK, UNPACK
+void RegisterSplitKernels(KernelTable& table);          // SPLIT, SPLIT_V
+void RegisterTileKernels(KernelTable& table);           // TILE, TRANSPOSE
 
 }  // namespace vkd::cpu

@@ -1,11 +1,15 @@
-// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, float32 NHWC. The size input
-// must be constant: the CPU interpreter fixes every shape in Prepare.
+// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, NHWC float32, int8 and uint8
+// The size input must be
+// constant: the CPU interpreter fixes every shape in Prepare. Quantized
+// resizing does not rescale: TFLite 2.9 assumes (without checking) that the
+// output shares the input's scale and zero point, and so do we.
 #include "cpu_fallback/reference/resize.h"
 
 #include <memory>
 #include <string>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/qshape_util.h"
 
 namespace vkd::cpu {
 namespace {
@@ -21,9 +25,16 @@ Status Prepare(KernelContext& ctx) {
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& in = ctx.input(0);
   const ir::Tensor& size = ctx.input(1);
-  if (in.type != ir::DataType::kFloat32) return UnsupportedType("input 0", in.type);
+  if (in.type != ir::DataType::kFloat32 && !Is8BitQuantized(in.type)) {
+    return UnimplementedError(TypeMismatch("input 0", in.type));
+  }
   if (ctx.output(0).type != in.type) {
     return UnimplementedError(TypeMismatch("output 0", ctx.output(0).type));
+  }
+  if (Is8BitQuantized(in.type)) {
+    QuantParams in_q, out_q;
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(in, "input 0", &in_q));
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.output(0), "output 0", &out_q));
   }
   if (in.shape.size() != 4) {
     return InvalidArgumentError("input 0: shape " + ir::ShapeToString(in.shape) +
@@ -65,6 +76,22 @@ Status Prepare(KernelContext& ctx) {
 template <bool kBilinear>
 Status Eval(KernelContext& ctx) {
   const ref::ResizeParams& p = ctx.state_as<ResizeState>()->params;
+  const ir::DataType type = ctx.input(0).type;
+  if (type != ir::DataType::kFloat32) {
+    if (!kBilinear) {
+      // TFLite 2.9's uint8 kernel takes fixed-point source indices when
+      // neither flag is set; every other case is the float rule.
+      const bool fixed_point =
+          type == ir::DataType::kUInt8 && !p.align_corners && !p.half_pixel_centers;
+      ref::ResizeNearestNeighborBytes(p, ir::DataTypeSize(type), fixed_point,
+                                      ctx.input_data<uint8_t>(0), ctx.output_data<uint8_t>(0));
+    } else if (type == ir::DataType::kUInt8) {
+      ref::ResizeBilinearUint8(p, ctx.input_data<uint8_t>(0), ctx.output_data<uint8_t>(0));
+    } else {
+      ref::ResizeBilinearInt8(p, ctx.input_data<int8_t>(0), ctx.output_data<int8_t>(0));
+    }
+    return Status::Ok();
+  }
   if (kBilinear) {
     ref::ResizeBilinear(p, ctx.input_data<float>(0), ctx.output_data<float>(0));
   } else {

@@ -1,5 +1,8 @@
-// Shape and data-movement ops: RESHAPE and SQUEEZE (a copy; any fixed-size
-// type), PAD and PADV2 (float32, int32), CONCATENATION (float32, int32, int64).
+// Shape and data-movement ops: RESHAPE, SQUEEZE and EXPAND_DIMS (a copy; any
+// fixed-size type), PAD and PADV2 (float32, int8, uint8, int32, int64),
+// CONCATENATION (float32, int8, uint8, int32, int64; uint8 inputs are
+// requantized to the output's parameters as TFLite 2.9 does, int8 ones must
+// share them, as TFLite 2.9 requires).
 // Shape-defining inputs (RESHAPE's shape, PAD's paddings) must be constant:
 // the CPU interpreter fixes every shape in Prepare.
 #include <cstring>
@@ -10,6 +13,7 @@
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/optimized/pad.h"
+#include "cpu_fallback/qshape_util.h"
 #include "cpu_fallback/reference/concatenation.h"
 #include "cpu_fallback/reference/pad.h"
 
@@ -135,6 +139,34 @@ Status PrepareSqueeze(KernelContext& ctx) {
   return Status::Ok();
 }
 
+Status PrepareExpandDims(KernelContext& ctx) {
+  VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
+                "expected 2 inputs (input, axis), got " + std::to_string(ctx.num_inputs()));
+  VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
+  VKD_RETURN_IF_ERROR(PrepareCopyCheck(ctx));
+  const ir::Tensor& axis = ctx.input(1);
+  if ((axis.type != ir::DataType::kInt32 && axis.type != ir::DataType::kInt64) ||
+      axis.num_elements() != 1) {
+    return InvalidArgumentError("input 1 (axis): " + std::string(ir::DataTypeName(axis.type)) +
+                                " " + ir::ShapeToString(axis.shape) +
+                                " is not a single INT32 or INT64 value");
+  }
+  if (!axis.is_constant()) return UnimplementedError("input 1 (axis) must be constant");
+  const ir::Shape& in = ctx.input(0).shape;
+  const int rank = static_cast<int>(in.size());
+  int64_t a = axis.type == ir::DataType::kInt32 ? axis.const_data<int32_t>()[0]
+                                                : axis.const_data<int64_t>()[0];
+  if (a < -(rank + 1) || a > rank) {
+    return InvalidArgumentError("input 1 (axis): " + std::to_string(a) + " out of range for " +
+                                ir::ShapeToString(in));
+  }
+  if (a < 0) a += rank + 1;
+  ir::Shape out = in;
+  out.insert(out.begin() + a, 1);
+  ctx.output(0).shape = out;
+  return Status::Ok();
+}
+
 Status EvalCopy(KernelContext& ctx) {
   const uint8_t* in = ctx.input_data<uint8_t>(0);
   uint8_t* out = ctx.output_data<uint8_t>(0);
@@ -148,6 +180,8 @@ Status EvalCopy(KernelContext& ctx) {
 struct PadState : KernelState {
   ref::PadParams params;
   bool has_value_input = false;  // PADV2 with constant_values
+  // PAD of int8/uint8 pads with the output's zero point (quantized 0).
+  uint8_t zero_point_bits = 0;
 };
 
 template <typename I>
@@ -172,8 +206,9 @@ Status PreparePad(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   const ir::Tensor& in = ctx.input(0);
   const ir::Tensor& paddings = ctx.input(1);
-  if (in.type != ir::DataType::kFloat32 && in.type != ir::DataType::kInt32) {
-    return UnsupportedType("input 0", in.type);
+  if (in.type != ir::DataType::kFloat32 && in.type != ir::DataType::kInt32 &&
+      in.type != ir::DataType::kInt64 && !Is8BitQuantized(in.type)) {
+    return UnimplementedError(TypeMismatch("input 0", in.type));
   }
   VKD_RETURN_IF_ERROR(CheckSameType(ctx));
   const int rank = static_cast<int>(in.shape.size());
@@ -207,7 +242,16 @@ Status PreparePad(KernelContext& ctx) {
       return InvalidArgumentError("input 2 (constant_values): shape " +
                                   ir::ShapeToString(value.shape) + " is not a single value");
     }
+    // TFLite: the pad value must be in the output's quantized units.
+    VKD_RETURN_IF_ERROR(
+        CheckSameQuantParams(value, "input 2 (constant_values)", ctx.output(0), "output 0"));
     state->has_value_input = true;
+  }
+  if (Is8BitQuantized(in.type)) {
+    QuantParams in_q, out_q;
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(in, "input 0", &in_q));
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.output(0), "output 0", &out_q));
+    state->zero_point_bits = static_cast<uint8_t>(out_q.zero_point);
   }
   ir::Shape out(rank);
   for (int d = 0; d < rank; ++d) {
@@ -221,17 +265,32 @@ Status PreparePad(KernelContext& ctx) {
   return Status::Ok();
 }
 
-Status EvalPad(KernelContext& ctx) {
-  const auto& s = *ctx.state_as<PadState>();
-  // float and int32 share the 4-byte path; 0.0f and 0 have the same bits.
-  uint32_t pad_value = 0;
-  if (s.has_value_input) pad_value = *ctx.input_data<uint32_t>(2);
-  const uint32_t* in = ctx.input_data<uint32_t>(0);
-  uint32_t* out = ctx.output_data<uint32_t>(0);
+// T: the element's bits (uint8_t, uint32_t, uint64_t).
+template <typename T>
+void EvalPadTyped(KernelContext& ctx, const PadState& s, T default_value) {
+  const T pad_value = s.has_value_input ? *ctx.input_data<T>(2) : default_value;
+  const T* in = ctx.input_data<T>(0);
+  T* out = ctx.output_data<T>(0);
   if (ctx.use_reference()) {
     ref::Pad(s.params, in, pad_value, out);
   } else {
     opt::Pad(s.params, in, pad_value, out);
+  }
+}
+
+Status EvalPad(KernelContext& ctx) {
+  const auto& s = *ctx.state_as<PadState>();
+  // Types of one size share a path; 0.0f and 0 have the same bits.
+  switch (ir::DataTypeSize(ctx.input(0).type)) {
+    case 1:
+      EvalPadTyped<uint8_t>(ctx, s, s.zero_point_bits);
+      break;
+    case 8:
+      EvalPadTyped<uint64_t>(ctx, s, 0);
+      break;
+    default:
+      EvalPadTyped<uint32_t>(ctx, s, 0);
+      break;
   }
   return Status::Ok();
 }
@@ -244,15 +303,46 @@ struct ConcatState : KernelState {
   std::vector<const uint8_t*> inputs;  // refilled each Eval, sized in Prepare
   float act_min = 0, act_max = 0;
   bool clamp = false;
+  // uint8 with an input to requantize: per-input copy flag / scale / bias.
+  bool requantize = false;
+  std::vector<ref::ConcatRequant> requant;
+  std::vector<size_t> slab_elements;
+  int32_t out_zero_point = 0;
 };
+
+// int8/uint8 parameters. TFLite 2.9 requantizes uint8 inputs whose
+// parameters differ from the output's (ConcatenationWithScaling) and
+// refuses differing int8 ones in Prepare.
+Status PrepareConcatQuantized(KernelContext& ctx, ConcatState* state) {
+  QuantParams out_q;
+  VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.output(0), "output 0", &out_q));
+  state->out_zero_point = out_q.zero_point;
+  const float inverse_out_scale = 1.0f / out_q.scale;
+  for (int i = 0; i < ctx.num_inputs(); ++i) {
+    const std::string what = "input " + std::to_string(i);
+    QuantParams q;
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.input(i), what, &q));
+    ref::ConcatRequant r;
+    r.copy = q.scale == out_q.scale && q.zero_point == out_q.zero_point;
+    if (!r.copy && ctx.input(i).type == ir::DataType::kInt8) {
+      return CheckSameQuantParams(ctx.input(i), what, ctx.output(0), "output 0");
+    }
+    r.scale = q.scale * inverse_out_scale;
+    r.bias = static_cast<float>(-q.zero_point) * r.scale;
+    state->requantize |= !r.copy;
+    state->requant.push_back(r);
+    state->slab_elements.push_back(state->slab_bytes[i]);  // 1-byte elements
+  }
+  return Status::Ok();
+}
 
 Status PrepareConcat(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_inputs() >= 1, "expected at least 1 input");
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   const ir::Tensor& t0 = ctx.input(0);
   if (t0.type != ir::DataType::kFloat32 && t0.type != ir::DataType::kInt32 &&
-      t0.type != ir::DataType::kInt64) {
-    return UnsupportedType("input 0", t0.type);
+      t0.type != ir::DataType::kInt64 && !Is8BitQuantized(t0.type)) {
+    return UnimplementedError(TypeMismatch("input 0", t0.type));
   }
   VKD_RETURN_IF_ERROR(CheckSameType(ctx));
   const auto opts = ctx.options<ir::ConcatenationOptions>();
@@ -300,6 +390,7 @@ Status PrepareConcat(KernelContext& ctx) {
   }
   for (int d = 0; d < axis; ++d) state->outer *= t0.shape[d];
   state->inputs.resize(ctx.num_inputs());
+  if (Is8BitQuantized(t0.type)) VKD_RETURN_IF_ERROR(PrepareConcatQuantized(ctx, state.get()));
   ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
@@ -308,6 +399,12 @@ Status PrepareConcat(KernelContext& ctx) {
 Status EvalConcat(KernelContext& ctx) {
   auto& s = *ctx.state_as<ConcatState>();
   for (int i = 0; i < ctx.num_inputs(); ++i) s.inputs[i] = ctx.input_data<uint8_t>(i);
+  if (s.requantize) {
+    ref::ConcatenateRequantized(s.inputs.data(), s.slab_elements.data(), s.requant.data(),
+                                ctx.num_inputs(), s.outer, s.out_zero_point,
+                                ctx.output_data<uint8_t>(0));
+    return Status::Ok();
+  }
   ref::Concatenate(s.inputs.data(), s.slab_bytes.data(), ctx.num_inputs(), s.outer,
                    ctx.output_data<uint8_t>(0));
   if (s.clamp) {
@@ -323,6 +420,7 @@ Status EvalConcat(KernelContext& ctx) {
 void RegisterShapeKernels(KernelTable& table) {
   table.Add(ir::OpType::kReshape, {PrepareReshape, EvalCopy});
   table.Add(ir::OpType::kSqueeze, {PrepareSqueeze, EvalCopy});
+  table.Add(ir::OpType::kExpandDims, {PrepareExpandDims, EvalCopy});
   table.Add(ir::OpType::kPad, {PreparePad, EvalPad});
   table.Add(ir::OpType::kPadv2, {PreparePad, EvalPad});
   table.Add(ir::OpType::kConcatenation, {PrepareConcat, EvalConcat});

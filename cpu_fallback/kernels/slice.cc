@@ -1,11 +1,14 @@
-// STRIDED_SLICE, float32 and int32, rank <= 5, begin/end/strides constant
-// int32 (the CPU interpreter fixes every shape in Prepare). begin_mask,
-// end_mask and shrink_axis_mask as TFLite 2.9; ellipsis_mask and
-// new_axis_mask are unimplemented there too.
+// STRIDED_SLICE and SLICE, float32, int8, uint8, int32 and int64 (values
+// move as stored: quantized outputs keep the input's parameters), rank <= 5,
+// begin/end/strides (SLICE: begin/size) constant (the CPU interpreter fixes
+// every shape in Prepare). begin_mask, end_mask and shrink_axis_mask as
+// TFLite 2.9; ellipsis_mask and new_axis_mask are unimplemented there too.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/qshape_util.h"
 #include "cpu_fallback/reference/strided_slice.h"
 
 namespace vkd::cpu {
@@ -28,25 +31,45 @@ Status CheckIndexInput(const KernelContext& ctx, int i, const char* name, int ra
   return Status::Ok();
 }
 
-Status PrepareStridedSlice(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 4,
-                "expected 4 inputs, got " + std::to_string(ctx.num_inputs()));
+// The checks STRIDED_SLICE and SLICE share: element type, output type, rank.
+Status CheckSliceIo(KernelContext& ctx, int num_inputs) {
+  VKD_CHECK_ARG(ctx.num_inputs() == num_inputs, "expected " + std::to_string(num_inputs) +
+                                                    " inputs, got " +
+                                                    std::to_string(ctx.num_inputs()));
   VKD_CHECK_ARG(ctx.num_outputs() == 1,
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& in = ctx.input(0);
-  if (in.type != ir::DataType::kFloat32 && in.type != ir::DataType::kInt32) {
-    return UnsupportedType("input 0", in.type);
+  switch (in.type) {
+    case ir::DataType::kFloat32:
+    case ir::DataType::kInt32:
+    case ir::DataType::kInt64:
+    case ir::DataType::kInt8:
+    case ir::DataType::kUInt8:
+      break;
+    default:
+      return UnimplementedError(TypeMismatch("input 0", in.type));
   }
   if (ctx.output(0).type != in.type) {
     return InvalidArgumentError(std::string("output 0: type ") +
                                 ir::DataTypeName(ctx.output(0).type) + " differs from input 0's " +
                                 ir::DataTypeName(in.type));
   }
+  if (Is8BitQuantized(in.type)) {
+    QuantParams q;
+    VKD_RETURN_IF_ERROR(GetCheckedQuantParams(in, "input 0", &q));
+  }
   const int rank = static_cast<int>(in.shape.size());
   if (rank < 1 || rank > ref::kMaxSliceRank) {
     return UnimplementedError("input 0: rank " + std::to_string(rank) + " outside 1.." +
                               std::to_string(ref::kMaxSliceRank));
   }
+  return Status::Ok();
+}
+
+Status PrepareStridedSlice(KernelContext& ctx) {
+  VKD_RETURN_IF_ERROR(CheckSliceIo(ctx, 4));
+  const ir::Tensor& in = ctx.input(0);
+  const int rank = static_cast<int>(in.shape.size());
   VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 1, "begin", rank));
   VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 2, "end", rank));
   VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 3, "strides", rank));
@@ -77,17 +100,75 @@ Status PrepareStridedSlice(KernelContext& ctx) {
   return Status::Ok();
 }
 
-Status EvalStridedSlice(KernelContext& ctx) {
-  // float and int32 share the 4-byte path.
-  ref::StridedSlice(ctx.state_as<SliceState>()->params, ctx.input_data<uint32_t>(0),
-                    ctx.output_data<uint32_t>(0));
+template <typename I>
+std::vector<int64_t> ReadInts(const ir::Tensor& t) {
+  const I* v = t.const_data<I>();
+  return std::vector<int64_t>(v, v + t.num_elements());
+}
+
+// SLICE: begin and size (-1: to the end), int32 or int64, one per dimension.
+Status PrepareSlice(KernelContext& ctx) {
+  VKD_RETURN_IF_ERROR(CheckSliceIo(ctx, 3));
+  const ir::Tensor& in = ctx.input(0);
+  const int rank = static_cast<int>(in.shape.size());
+  std::vector<int64_t> values[2];
+  for (int i = 1; i <= 2; ++i) {
+    const ir::Tensor& t = ctx.input(i);
+    const std::string what = "input " + std::to_string(i) + (i == 1 ? " (begin)" : " (size)");
+    if ((t.type != ir::DataType::kInt32 && t.type != ir::DataType::kInt64) ||
+        t.shape != ir::Shape{rank}) {
+      return InvalidArgumentError(what + ": " + ir::DataTypeName(t.type) + " " +
+                                  ir::ShapeToString(t.shape) + " is not INT32/INT64 [" +
+                                  std::to_string(rank) + "]");
+    }
+    if (!t.is_constant()) return UnimplementedError(what + " must be constant");
+    values[i - 1] = t.type == ir::DataType::kInt32 ? ReadInts<int32_t>(t) : ReadInts<int64_t>(t);
+  }
+  auto state = std::make_unique<SliceState>();
+  ref::StridedSliceParams& p = state->params;
+  p.rank = rank;
+  ir::Shape out(rank);
+  for (int d = 0; d < rank; ++d) {
+    const int64_t begin = values[0][d];
+    const int64_t size = values[1][d] == -1 ? in.shape[d] - begin : values[1][d];
+    if (begin < 0 || size < 0 || begin + size > in.shape[d]) {
+      return InvalidArgumentError("begin " + std::to_string(begin) + " size " +
+                                  std::to_string(values[1][d]) + " out of range for dimension " +
+                                  std::to_string(d) + " of " + ir::ShapeToString(in.shape));
+    }
+    p.in_dims[d] = in.shape[d];
+    p.start[d] = static_cast<int32_t>(begin);
+    p.stride[d] = 1;
+    p.out_dims[d] = static_cast<int32_t>(size);
+    out[d] = static_cast<int32_t>(size);
+  }
+  ctx.output(0).shape = out;
+  ctx.state() = std::move(state);
+  return Status::Ok();
+}
+
+// Types of one size share a path (the values are only moved).
+Status EvalSlice(KernelContext& ctx) {
+  const ref::StridedSliceParams& p = ctx.state_as<SliceState>()->params;
+  switch (ir::DataTypeSize(ctx.input(0).type)) {
+    case 1:
+      ref::StridedSlice(p, ctx.input_data<uint8_t>(0), ctx.output_data<uint8_t>(0));
+      break;
+    case 8:
+      ref::StridedSlice(p, ctx.input_data<uint64_t>(0), ctx.output_data<uint64_t>(0));
+      break;
+    default:
+      ref::StridedSlice(p, ctx.input_data<uint32_t>(0), ctx.output_data<uint32_t>(0));
+      break;
+  }
   return Status::Ok();
 }
 
 }  // namespace
 
 void RegisterSliceKernels(KernelTable& table) {
-  table.Add(ir::OpType::kStridedSlice, {PrepareStridedSlice, EvalStridedSlice});
+  table.Add(ir::OpType::kStridedSlice, {PrepareStridedSlice, EvalSlice});
+  table.Add(ir::OpType::kSlice, {PrepareSlice, EvalSlice});
 }
 
 }  // namespace vkd::cpu

@@ -5,7 +5,8 @@
 
 namespace vkd::opt {
 
-void Pad(const ref::PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* out) {
+template <typename T>
+void Pad(const ref::PadParams& p, const T* in, T pad_value, T* out) {
   if (p.rank == 0) {
     out[0] = in[0];
     return;
@@ -43,7 +44,7 @@ void Pad(const ref::PadParams& p, const uint32_t* in, uint32_t pad_value, uint32
       const int64_t before = p.before[inner];
       const int64_t n = p.in_dims[inner];
       std::fill(out, out + before, pad_value);
-      std::memcpy(out + before, in + in_offset, static_cast<size_t>(n) * sizeof(uint32_t));
+      std::memcpy(out + before, in + in_offset, static_cast<size_t>(n) * sizeof(T));
       std::fill(out + before + n, out + row_len, pad_value);
     }
     for (int d = inner - 1; d >= 0; --d) {
@@ -52,5 +53,9 @@ void Pad(const ref::PadParams& p, const uint32_t* in, uint32_t pad_value, uint32
     }
   }
 }
+
+template void Pad<uint8_t>(const ref::PadParams&, const uint8_t*, uint8_t, uint8_t*);
+template void Pad<uint32_t>(const ref::PadParams&, const uint32_t*, uint32_t, uint32_t*);
+template void Pad<uint64_t>(const ref::PadParams&, const uint64_t*, uint64_t, uint64_t*);
 
 }  // namespace vkd::opt

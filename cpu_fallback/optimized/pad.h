@@ -7,6 +7,7 @@
 
 namespace vkd::opt {
 
-void Pad(const ref::PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* out);
+template <typename T>
+void Pad(const ref::PadParams& p, const T* in, T pad_value, T* out);
 
 }  // namespace vkd::opt

@@ -78,3 +78,97 @@ void MaxPool(const ref::Pool2DParams& p, const float* in, float* out, cpu::Threa
 }
 
 }  // namespace vkd::opt
+
+namespace vkd::opt {
+namespace {
+
+// Channels per accumulator tranche: 1 KiB of int32 on the stack.
+constexpr int kTranche = 256;
+
+template <typename T>
+struct QuantizedJob {
+  const ref::Pool2DParams* p;
+  const T* in;
+  T* out;
+};
+
+template <bool kAverage, typename T>
+void PoolRowsQuantized(const QuantizedJob<T>& job, int64_t begin, int64_t end) {
+  const ref::Pool2DParams& p = *job.p;
+  const int c_count = p.channels;
+  const int32_t lo = p.q_act_min, hi = p.q_act_max;
+  int32_t acc[kTranche];
+  for (int64_t row = begin; row < end; ++row) {
+    const int b = static_cast<int>(row / p.out_h);
+    const int out_y = static_cast<int>(row % p.out_h);
+    const int in_y_origin = out_y * p.stride_h - p.pad_h;
+    const int y0 = std::max(0, in_y_origin);
+    const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+    for (int out_x = 0; out_x < p.out_w; ++out_x) {
+      const int in_x_origin = out_x * p.stride_w - p.pad_w;
+      const int x0 = std::max(0, in_x_origin);
+      const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+      const int32_t count = (y1 - y0) * (x1 - x0);
+      T* out = job.out + (row * p.out_w + out_x) * c_count;
+      for (int c0 = 0; c0 < c_count; c0 += kTranche) {
+        const int n = std::min(kTranche, c_count - c0);
+        const int32_t init = kAverage ? 0 : std::numeric_limits<T>::lowest();
+        for (int c = 0; c < n; ++c) acc[c] = init;
+        for (int y = y0; y < y1; ++y) {
+          for (int x = x0; x < x1; ++x) {
+            const T* tap =
+                job.in + ((static_cast<int64_t>(b) * p.in_h + y) * p.in_w + x) * c_count + c0;
+            if (kAverage) {
+              for (int c = 0; c < n; ++c) acc[c] += tap[c];
+            } else {
+              for (int c = 0; c < n; ++c) acc[c] = std::max<int32_t>(acc[c], tap[c]);
+            }
+          }
+        }
+        if (kAverage) {
+          for (int c = 0; c < n; ++c) {
+            const int32_t v = count > 0 ? ref::RoundedAverage(acc[c], count) : 0;
+            out[c0 + c] = static_cast<T>(std::min(std::max(v, lo), hi));
+          }
+        } else {
+          for (int c = 0; c < n; ++c)
+            out[c0 + c] = static_cast<T>(std::min(std::max(acc[c], lo), hi));
+        }
+      }
+    }
+  }
+}
+
+template <bool kAverage, typename T>
+void RunQuantized(const ref::Pool2DParams& p, const T* in, T* out, cpu::ThreadPool& pool) {
+  const QuantizedJob<T> job{&p, in, out};
+  const int64_t rows = static_cast<int64_t>(p.batch) * p.out_h;
+  const int64_t work_per_row =
+      std::max<int64_t>(1, static_cast<int64_t>(p.out_w) * p.channels * p.filter_h * p.filter_w);
+  const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
+  pool.ParallelFor(rows, min_rows,
+                   [&job](int64_t b, int64_t e) { PoolRowsQuantized<kAverage, T>(job, b, e); });
+}
+
+}  // namespace
+
+template <typename T>
+void AveragePoolQuantized(const ref::Pool2DParams& p, const T* in, T* out, cpu::ThreadPool& pool) {
+  RunQuantized<true>(p, in, out, pool);
+}
+
+template <typename T>
+void MaxPoolQuantized(const ref::Pool2DParams& p, const T* in, T* out, cpu::ThreadPool& pool) {
+  RunQuantized<false>(p, in, out, pool);
+}
+
+template void AveragePoolQuantized<int8_t>(const ref::Pool2DParams&, const int8_t*, int8_t*,
+                                           cpu::ThreadPool&);
+template void AveragePoolQuantized<uint8_t>(const ref::Pool2DParams&, const uint8_t*, uint8_t*,
+                                            cpu::ThreadPool&);
+template void MaxPoolQuantized<int8_t>(const ref::Pool2DParams&, const int8_t*, int8_t*,
+                                       cpu::ThreadPool&);
+template void MaxPoolQuantized<uint8_t>(const ref::Pool2DParams&, const uint8_t*, uint8_t*,
+                                        cpu::ThreadPool&);
+
+}  // namespace vkd::opt

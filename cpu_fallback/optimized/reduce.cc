@@ -98,4 +98,25 @@ void ReduceMean(const ref::ReduceParams& p, const ReduceRun& run, const float* i
   Run(run, in, out, /*mean=*/true, static_cast<float>(ref::ReducedCount(p)), pool);
 }
 
+template <typename T>
+void ReduceSumQuantized(const ref::ReduceParams& p, const ReduceRun& run, const T* in,
+                        int32_t* sums) {
+  if (!run.ok) return ref::ReduceSumQuantized(p, in, sums);
+  const int64_t inner = run.inner, reduced = run.reduced;
+  for (int64_t o = 0; o < run.outer; ++o) {
+    int32_t* out = sums + o * inner;
+    std::fill(out, out + inner, 0);
+    const T* block = in + o * reduced * inner;
+    for (int64_t r = 0; r < reduced; ++r) {
+      const T* row = block + r * inner;
+      for (int64_t i = 0; i < inner; ++i) out[i] += row[i];
+    }
+  }
+}
+
+template void ReduceSumQuantized<int8_t>(const ref::ReduceParams&, const ReduceRun&, const int8_t*,
+                                         int32_t*);
+template void ReduceSumQuantized<uint8_t>(const ref::ReduceParams&, const ReduceRun&,
+                                          const uint8_t*, int32_t*);
+
 }  // namespace vkd::opt

@@ -23,4 +23,11 @@ void ReduceSum(const ref::ReduceParams& p, const ReduceRun& run, const float* in
 void ReduceMean(const ref::ReduceParams& p, const ReduceRun& run, const float* in, float* out,
                 cpu::ThreadPool& pool);
 
+// int8/uint8 sums, same values as ref::ReduceSumQuantized (integer sums are
+// order-independent); the collapsed form runs the inner dimension as a
+// vector loop.
+template <typename T>
+void ReduceSumQuantized(const ref::ReduceParams& p, const ReduceRun& run, const T* in,
+                        int32_t* sums);
+
 }  // namespace vkd::opt

@@ -2,7 +2,8 @@
 
 namespace vkd::ref {
 
-void Pad(const PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* out) {
+template <typename T>
+void Pad(const PadParams& p, const T* in, T pad_value, T* out) {
   int64_t out_dims[kMaxPadRank] = {};
   int64_t in_strides[kMaxPadRank] = {};
   int64_t out_count = 1;
@@ -32,5 +33,9 @@ void Pad(const PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* o
     }
   }
 }
+
+template void Pad<uint8_t>(const PadParams&, const uint8_t*, uint8_t, uint8_t*);
+template void Pad<uint32_t>(const PadParams&, const uint32_t*, uint32_t, uint32_t*);
+template void Pad<uint64_t>(const PadParams&, const uint64_t*, uint64_t, uint64_t*);
 
 }  // namespace vkd::ref

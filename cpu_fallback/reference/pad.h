@@ -1,5 +1,6 @@
-// PAD and PADV2: constant padding of a tensor of 4-byte elements (float32
-// and int32 alike: the pad value is passed as the element's bits).
+// PAD and PADV2: constant padding. Elements are moved as raw bits of their
+// size (T = uint8_t for int8/uint8, uint32_t for float32/int32, uint64_t for
+// int64); the pad value is passed as the element's bits.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct PadParams {
 };
 
 // Each output element is the input element it lands on, else `pad_value`.
-void Pad(const PadParams& p, const uint32_t* in, uint32_t pad_value, uint32_t* out);
+template <typename T>
+void Pad(const PadParams& p, const T* in, T pad_value, T* out);
 
 }  // namespace vkd::ref

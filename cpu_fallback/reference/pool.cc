@@ -76,4 +76,36 @@ void MaxPool(const Pool2DParams& p, const float* in, float* out) {
   });
 }
 
+template <typename T>
+void AveragePoolQuantized(const Pool2DParams& p, const T* in, T* out) {
+  ForEachWindow(p, [&](int b, int y0, int y1, int x0, int x1, int c, int64_t out_index) {
+    int32_t sum = 0;
+    int32_t count = 0;
+    for (int y = y0; y < y1; ++y) {
+      for (int x = x0; x < x1; ++x) {
+        sum += in[InputIndex(p, b, y, x, c)];
+        ++count;
+      }
+    }
+    const int32_t average = count > 0 ? RoundedAverage(sum, count) : 0;
+    out[out_index] = static_cast<T>(std::min(std::max(average, p.q_act_min), p.q_act_max));
+  });
+}
+
+template <typename T>
+void MaxPoolQuantized(const Pool2DParams& p, const T* in, T* out) {
+  ForEachWindow(p, [&](int b, int y0, int y1, int x0, int x1, int c, int64_t out_index) {
+    int32_t max = std::numeric_limits<T>::lowest();
+    for (int y = y0; y < y1; ++y) {
+      for (int x = x0; x < x1; ++x) max = std::max<int32_t>(max, in[InputIndex(p, b, y, x, c)]);
+    }
+    out[out_index] = static_cast<T>(std::min(std::max(max, p.q_act_min), p.q_act_max));
+  });
+}
+
+template void AveragePoolQuantized<int8_t>(const Pool2DParams&, const int8_t*, int8_t*);
+template void AveragePoolQuantized<uint8_t>(const Pool2DParams&, const uint8_t*, uint8_t*);
+template void MaxPoolQuantized<int8_t>(const Pool2DParams&, const int8_t*, int8_t*);
+template void MaxPoolQuantized<uint8_t>(const Pool2DParams&, const uint8_t*, uint8_t*);
+
 }  // namespace vkd::ref

@@ -1,6 +1,6 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D on NHWC float tensors, as TFLite 2.9's
-// reference kernels compute them, plus the output-size and padding rules
-// pooling shares with TFLite's ComputePaddingHeightWidth.
+// AVERAGE_POOL_2D and MAX_POOL_2D on NHWC float and int8/uint8 tensors, as
+// TFLite 2.9's reference kernels compute them, plus the output-size and
+// padding rules pooling shares with TFLite's ComputePaddingHeightWidth.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,9 @@ struct Pool2DParams {
   // pad after the input, so only the leading amount matters.
   int pad_h = 0, pad_w = 0;
   float act_min = 0, act_max = 0;  // fused activation clamp
+  // int8/uint8: the fused activation as a clamp in the output's quantized
+  // domain (TFLite's CalculateActivationRangeQuantized).
+  int32_t q_act_min = 0, q_act_max = 0;
 };
 
 // TFLite's ComputeOutSize (dilation 1): SAME ceil(in / stride), VALID
@@ -30,5 +33,19 @@ int PoolLeadingPadding(int in_size, int filter_size, int stride, int out_size);
 void AveragePool(const Pool2DParams& p, const float* in, float* out);
 // Max over the taps inside the input, then clamp.
 void MaxPool(const Pool2DParams& p, const float* in, float* out);
+
+// int8/uint8 (T = int8_t or uint8_t). TFLite pools quantized values without
+// rescaling (input and output share scale and zero point); the average is
+// the int32 sum divided by the tap count, rounding half away from zero:
+// (sum +- count/2) / count with C's truncating division.
+template <typename T>
+void AveragePoolQuantized(const Pool2DParams& p, const T* in, T* out);
+template <typename T>
+void MaxPoolQuantized(const Pool2DParams& p, const T* in, T* out);
+
+// The rounding average TFLite's quantized AVERAGE_POOL_2D uses. count > 0.
+inline int32_t RoundedAverage(int32_t sum, int32_t count) {
+  return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
 
 }  // namespace vkd::ref

@@ -59,7 +59,8 @@ void ResolveStridedSlice(int rank, const int32_t* in_dims, const int32_t* begin,
   }
 }
 
-void StridedSlice(const StridedSliceParams& p, const uint32_t* in, uint32_t* out) {
+template <typename T>
+void StridedSlice(const StridedSliceParams& p, const T* in, T* out) {
   int64_t in_strides[kMaxSliceRank] = {};
   int64_t out_count = 1, stride = 1;
   for (int d = p.rank - 1; d >= 0; --d) {
@@ -80,5 +81,9 @@ void StridedSlice(const StridedSliceParams& p, const uint32_t* in, uint32_t* out
     }
   }
 }
+
+template void StridedSlice<uint8_t>(const StridedSliceParams&, const uint8_t*, uint8_t*);
+template void StridedSlice<uint32_t>(const StridedSliceParams&, const uint32_t*, uint32_t*);
+template void StridedSlice<uint64_t>(const StridedSliceParams&, const uint64_t*, uint64_t*);
 
 }  // namespace vkd::ref

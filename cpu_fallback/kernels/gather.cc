@@ -1,0 +1,116 @@
+// GATHER_ND: params of any fixed-size type (float32, int8, uint8, int32,
+// int64, ...), int32 or int64 indices, which may be computed at run time.
+// Output shape indices.shape[:-1] + params.shape[nd:], nd = indices.shape[-1].
+// Quantized params are copied as stored (TFLite 2.9 does not rescale).
+// As TFLite, each index row is flattened first and only the flat slice is
+// bounds-checked; an out-of-range row fails Eval with an error.
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpu_fallback/kernel_registry.h"
+
+namespace vkd::cpu {
+namespace {
+
+struct GatherNdState : KernelState {
+  int nd = 0;
+  int64_t slices = 0;       // rows of indices
+  int64_t slice_size = 0;   // elements copied per row
+  int64_t params_size = 0;  // elements of params
+  size_t element_bytes = 0;
+  std::vector<int64_t> strides;  // params strides of the first nd dimensions
+};
+
+Status PrepareGatherNd(KernelContext& ctx) {
+  VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
+                "expected 2 inputs (params, indices), got " + std::to_string(ctx.num_inputs()));
+  VKD_CHECK_ARG(ctx.num_outputs() == 1,
+                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  const ir::Tensor& params = ctx.input(0);
+  const ir::Tensor& indices = ctx.input(1);
+  ir::Tensor& out = ctx.output(0);
+  if (ir::DataTypeSize(params.type) == 0 || params.type == ir::DataType::kBool) {
+    return UnimplementedError(TypeMismatch("input 0 (params)", params.type));
+  }
+  if (out.type != params.type) {
+    return InvalidArgumentError(std::string("output 0: type ") + ir::DataTypeName(out.type) +
+                                " differs from params' " + ir::DataTypeName(params.type));
+  }
+  if (indices.type != ir::DataType::kInt32 && indices.type != ir::DataType::kInt64) {
+    return InvalidArgumentError(
+        TypeMismatch("input 1 (indices, must be INT32 or INT64)", indices.type));
+  }
+  const int params_rank = static_cast<int>(params.shape.size());
+  const int indices_rank = static_cast<int>(indices.shape.size());
+  if (params_rank < 1 || indices_rank < 1) {
+    return InvalidArgumentError("params " + ir::ShapeToString(params.shape) + " and indices " +
+                                ir::ShapeToString(indices.shape) + " must have rank >= 1");
+  }
+  const int nd = indices.shape.back();
+  if (nd > params_rank) {
+    return InvalidArgumentError("input 1 (indices): last dimension " + std::to_string(nd) +
+                                " exceeds the rank of params " + ir::ShapeToString(params.shape));
+  }
+  auto state = std::make_unique<GatherNdState>();
+  state->nd = nd;
+  state->element_bytes = ir::DataTypeSize(params.type);
+  state->params_size = params.num_elements();
+  state->slices = 1;
+  ir::Shape out_shape;
+  for (int d = 0; d + 1 < indices_rank; ++d) {
+    state->slices *= indices.shape[d];
+    out_shape.push_back(indices.shape[d]);
+  }
+  state->slice_size = 1;
+  for (int d = nd; d < params_rank; ++d) {
+    state->slice_size *= params.shape[d];
+    out_shape.push_back(params.shape[d]);
+  }
+  state->strides.assign(nd, 0);
+  int64_t stride = state->slice_size;
+  for (int d = nd - 1; d >= 0; --d) {
+    state->strides[d] = stride;
+    stride *= params.shape[d];
+  }
+  out.shape = out_shape;
+  ctx.state() = std::move(state);
+  return Status::Ok();
+}
+
+template <typename I>
+Status GatherRows(const GatherNdState& s, const uint8_t* params, const I* indices, uint8_t* out) {
+  const size_t slice_bytes = static_cast<size_t>(s.slice_size) * s.element_bytes;
+  for (int64_t i = 0; i < s.slices; ++i) {
+    int64_t from = 0;
+    for (int j = 0; j < s.nd; ++j)
+      from += static_cast<int64_t>(indices[i * s.nd + j]) * s.strides[j];
+    if (from < 0 || from + s.slice_size > s.params_size) {
+      return InvalidArgumentError("input 1 (indices): row " + std::to_string(i) +
+                                  " points outside params");
+    }
+    std::memcpy(out + i * slice_bytes, params + from * s.element_bytes, slice_bytes);
+  }
+  return Status::Ok();
+}
+
+// A row of memcpy: one form serves as reference and optimized.
+Status EvalGatherNd(KernelContext& ctx) {
+  const GatherNdState& s = *ctx.state_as<GatherNdState>();
+  const uint8_t* params = ctx.input_data<uint8_t>(0);
+  uint8_t* out = ctx.output_data<uint8_t>(0);
+  if (ctx.input(1).type == ir::DataType::kInt32) {
+    return GatherRows(s, params, ctx.input_data<int32_t>(1), out);
+  }
+  return GatherRows(s, params, ctx.input_data<int64_t>(1), out);
+}
+
+}  // namespace
+
+void RegisterGatherKernels(KernelTable& table) {
+  table.Add(ir::OpType::kGatherNd, {PrepareGatherNd, EvalGatherNd});
+}
+
+}  // namespace vkd::cpu
