@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   flags.Define("top", "5", "classes to print per image");
   flags.Define("use_gpu", "true", "run supported ops on the GPU");
   flags.Define("num_threads", "1", "CPU threads");
+  flags.Define("enable_quant", "false",
+               "quantized models: run their int8/uint8 ops in float on the GPU");
   flags.Define("help", "false", "print this help");
   std::vector<std::string> images;
   std::vector<char*> flag_args = {argv[0]};
@@ -107,7 +109,10 @@ int main(int argc, char** argv) {
   auto top = flags.GetInt("top");
   auto use_gpu = flags.GetBool("use_gpu");
   auto threads = flags.GetInt("num_threads");
-  if (!top.ok() || !use_gpu.ok() || !threads.ok()) return Fail("bad --top/--use_gpu/--num_threads");
+  auto enable_quant = flags.GetBool("enable_quant");
+  if (!top.ok() || !use_gpu.ok() || !threads.ok() || !enable_quant.ok()) {
+    return Fail("bad --top/--use_gpu/--num_threads/--enable_quant");
+  }
 
   std::vector<std::string> labels;
   if (!flags.GetString("labels").empty()) {
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
   RunnerOptions ro;
   ro.use_gpu = *use_gpu;
   ro.cpu.num_threads = *threads;
+  ro.enable_quant = *enable_quant;
   auto runner = ModelRunner::Create(model->graph, ro);
   if (!runner.ok()) return Fail(runner.status().message());
   if (Status s = (*runner)->AllocateTensors(); !s.ok()) return Fail(s.message());
