@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/host_tensor.h"
+#include "bench/image.h"
 #include "bench/model_zoo.h"
 #include "bench/tflite_runner.h"
 #include "delegate/reader/model_reader.h"
@@ -364,6 +365,50 @@ TEST_F(HostTest, TwoInterpretersAtOnce) {
     EXPECT_LE(RunAndCompare(*resnet1, *ref_resnet, RandomInputs(*ref_resnet, 40 + rep)), 1e-4);
     EXPECT_LE(RunAndCompare(*small1, *ref_small, RandomInputs(*ref_small, 50 + rep)), 1e-5);
     EXPECT_LE(RunAndCompare(*resnet2, *ref_resnet, RandomInputs(*ref_resnet, 60 + rep)), 1e-4);
+  }
+}
+
+// A quantized model in the host: by default the delegate leaves its int8/uint8
+// ops to TFLite; with enable_quant it runs them in float on the GPU, and on a
+// real image the class is TFLite's.
+TEST_F(HostTest, QuantizedModelStaysInTfLiteUnlessEnableQuant) {
+  const std::string path = SharedPath("models/mobilenet_v2_1.0_224_quant.tflite");
+  if (!std::ifstream(path)) GTEST_SKIP() << path << " not present (../shared is missing)";
+  const std::vector<uint8_t> model = ReadBytes(path);
+  auto img = tools::ReadBmp(SharedPath("images/cat.bmp"));
+  ASSERT_TRUE(img.ok());
+  const tools::HostTensor cat =
+      tools::ImageToTensor(tools::ResizeBilinear(tools::CenterCropSquare(*img), 224, 224));
+  auto reference = NewRunner(model, {});
+  ASSERT_TRUE(reference);
+  auto top1 = [](const tools::HostTensor& t) {
+    return std::max_element(t.bytes.begin(), t.bytes.end()) - t.bytes.begin();
+  };
+  ASSERT_TRUE(reference->SetInput(0, cat).ok());
+  ASSERT_TRUE(reference->Invoke().ok());
+  const tools::HostTensor expected = reference->GetOutput(0);
+  EXPECT_EQ(top1(expected), 286);  // Egyptian cat
+  for (bool enable_quant : {false, true}) {
+    VkdDelegateOptions opt = TestOptions();
+    opt.enable_quant = enable_quant;
+    DelegatePtr delegate = NewDelegate(opt);
+    tools::TfLiteRunOptions o;
+    o.delegates = {delegate.get()};
+    auto ours = NewRunner(model, o);
+    ASSERT_TRUE(ours);
+    EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), enable_quant ? NodeCount(model) : 0);
+    ASSERT_TRUE(ours->SetInput(0, cat).ok());
+    ASSERT_TRUE(ours->Invoke().ok());
+    const tools::HostTensor got = ours->GetOutput(0);
+    EXPECT_EQ(top1(got), top1(expected)) << "enable_quant " << enable_quant;
+    int max_diff = 0;
+    for (size_t i = 0; i < got.bytes.size(); ++i) {
+      max_diff = std::max(max_diff, std::abs(int(got.bytes[i]) - int(expected.bytes[i])));
+    }
+    std::printf("enable_quant %d: max |diff| %d LSB\n", enable_quant, max_diff);
+    if (!enable_quant) {
+      EXPECT_EQ(max_diff, 0);  // TFLite ran everything itself
+    }
   }
 }
 
