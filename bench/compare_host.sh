@@ -12,17 +12,7 @@ THREADS="${1:-1}"
 RUNS="${2:-20}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-build/vkd-make-model --model=mobilenet_v2_1.0_224 --output="$tmp/mobilenet_v2_1.0_224_synthetic.tflite" >/dev/null
-files=""
-for m in vww_96_float pretrainedResnet kws_ref_model_float32 ad01_fp32 mobilenet_v2_1.0_224; do
-  [ -f "../shared/models/$m.tflite" ] && files="$files ../shared/models/$m.tflite"
-done
-files="$files $tmp/mobilenet_v2_1.0_224_synthetic.tflite"
-if [ -f ../shared/models/mobilenet_v2_1.0_224_quant.tflite ]; then
-  build/vkd-make-model --from_quant=../shared/models/mobilenet_v2_1.0_224_quant.tflite \
-    --output="$tmp/mobilenet_v2_1.0_224_dequant.tflite" >/dev/null
-  files="$files $tmp/mobilenet_v2_1.0_224_dequant.tflite"
-fi
+source bench/float_models.sh
 printf "%-34s %-16s %14s %14s %12s\n" model "nodes on GPU" "tflite+vkd ms" "xnnpack ms" "max |diff|"
 for f in $files; do
   name=$(basename "$f" .tflite)

@@ -1,6 +1,7 @@
 #include "bench/host_tensor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace vkd::tools {
@@ -60,6 +61,27 @@ HostTensor RandomTensor(ir::DataType type, const ir::Shape& shape, uint32_t seed
       break;  // zeros
   }
   return t;
+}
+
+double ElementAsDouble(const HostTensor& t, int64_t i) {
+  switch (t.type) {
+    case ir::DataType::kFloat32:
+      return t.as<float>()[i];
+    case ir::DataType::kInt32:
+      return t.as<int32_t>()[i];
+    case ir::DataType::kInt64:
+      return static_cast<double>(t.as<int64_t>()[i]);
+    case ir::DataType::kInt8:
+      return t.as<int8_t>()[i];
+    case ir::DataType::kUInt8:
+      return t.as<uint8_t>()[i];
+    case ir::DataType::kInt16:
+      return t.as<int16_t>()[i];
+    case ir::DataType::kBool:
+      return t.as<uint8_t>()[i] ? 1 : 0;
+    default:
+      return NAN;
+  }
 }
 
 }  // namespace vkd::tools

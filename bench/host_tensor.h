@@ -10,6 +10,11 @@
 
 namespace vkd::tools {
 
+struct HostTensor;
+// Element i of `t` as a double (bool as 0/1); NaN for types without a
+// numeric value (STRING). For comparisons across types.
+double ElementAsDouble(const HostTensor& t, int64_t i);
+
 struct HostTensor {
   ir::DataType type = ir::DataType::kFloat32;
   ir::Shape shape;

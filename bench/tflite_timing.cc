@@ -11,27 +11,6 @@ double MsSince(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-double ElementAt(const HostTensor& t, int64_t i) {
-  switch (t.type) {
-    case ir::DataType::kFloat32:
-      return t.as<float>()[i];
-    case ir::DataType::kInt32:
-      return t.as<int32_t>()[i];
-    case ir::DataType::kInt64:
-      return static_cast<double>(t.as<int64_t>()[i]);
-    case ir::DataType::kUInt8:
-      return t.as<uint8_t>()[i];
-    case ir::DataType::kInt8:
-      return t.as<int8_t>()[i];
-    case ir::DataType::kInt16:
-      return t.as<int16_t>()[i];
-    case ir::DataType::kBool:
-      return t.as<uint8_t>()[i] != 0;
-    default:
-      return NAN;
-  }
-}
-
 }  // namespace
 
 StatusOr<TfLiteTiming> TimeTfLite(const std::string& model_path, TfLiteRunOptions options,
@@ -83,7 +62,7 @@ StatusOr<double> MaxAbsDifference(const std::vector<HostTensor>& a,
                                   ir::DataTypeName(b[o].type) + " " + ir::ShapeToString(b[o].shape));
     }
     for (int64_t i = 0; i < a[o].num_elements(); ++i) {
-      const double x = ElementAt(a[o], i), y = ElementAt(b[o], i);
+      const double x = ElementAsDouble(a[o], i), y = ElementAsDouble(b[o], i);
       const double d = std::isnan(x) || std::isnan(y) ? (std::isnan(x) && std::isnan(y) ? 0 : INFINITY)
                                                       : std::fabs(x - y);
       worst = std::max(worst, d);

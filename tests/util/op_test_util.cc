@@ -25,27 +25,6 @@ std::string DescribeGraph(const ir::Graph& g) {
   return os.str();
 }
 
-double ElementAsDouble(const tools::HostTensor& t, int64_t i) {
-  switch (t.type) {
-    case ir::DataType::kFloat32:
-      return t.as<float>()[i];
-    case ir::DataType::kInt32:
-      return t.as<int32_t>()[i];
-    case ir::DataType::kInt64:
-      return static_cast<double>(t.as<int64_t>()[i]);
-    case ir::DataType::kInt8:
-      return t.as<int8_t>()[i];
-    case ir::DataType::kUInt8:
-      return t.as<uint8_t>()[i];
-    case ir::DataType::kInt16:
-      return t.as<int16_t>()[i];
-    case ir::DataType::kBool:
-      return t.as<uint8_t>()[i] ? 1 : 0;
-    default:
-      return 0;
-  }
-}
-
 }  // namespace
 
 bool TfLiteAvailable() { return true; }  // this library is only built with TFLite
@@ -213,7 +192,7 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
     double max_err = 0, max_ref = 0;
     int64_t worst_i = -1;
     for (int64_t i = 0; i < ours.num_elements(); ++i) {
-      const double a = ElementAsDouble(ours, i), b = ElementAsDouble(theirs, i);
+      const double a = tools::ElementAsDouble(ours, i), b = tools::ElementAsDouble(theirs, i);
       const double err =
           (std::isnan(a) != std::isnan(b)) ? INFINITY : (std::isnan(a) ? 0 : std::fabs(a - b));
       max_ref = std::max(max_ref, std::fabs(b));
@@ -229,8 +208,8 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
     if (max_err > allowed) {
       worst << "output " << o << " " << ir::ShapeToString(ours.shape)
             << ": max |vkd - tflite| = " << max_err << " > " << allowed << " at element " << worst_i
-            << " (vkd " << ElementAsDouble(ours, worst_i) << ", tflite "
-            << ElementAsDouble(theirs, worst_i) << ")";
+            << " (vkd " << tools::ElementAsDouble(ours, worst_i) << ", tflite "
+            << tools::ElementAsDouble(theirs, worst_i) << ")";
       if (report) *report = r;
       return fail(worst.str());
     }
