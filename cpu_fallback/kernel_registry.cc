@@ -30,6 +30,8 @@ KernelTable BuildTable() {
   RegisterResizeKernels(table);
   RegisterSliceKernels(table);
   RegisterTransposeConvKernels(table);
+  RegisterLstmKernels(table);
+  RegisterSvdfKernels(table);
   return table;
 }
 }  // namespace

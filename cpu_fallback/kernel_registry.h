@@ -30,5 +30,7 @@ void RegisterQuantizeKernels(KernelTable& table);    // DEQUANTIZE
 void RegisterResizeKernels(KernelTable& table);      // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
 void RegisterSliceKernels(KernelTable& table);       // STRIDED_SLICE
 void RegisterTransposeConvKernels(KernelTable& table);  // TRANSPOSE_CONV
+void RegisterLstmKernels(KernelTable& table);           // UNIDIRECTIONAL_SEQUENCE_LSTM
+void RegisterSvdfKernels(KernelTable& table);           // SVDF
 
 }  // namespace vkd::cpu
