@@ -116,11 +116,14 @@ Status Interpreter::AllocateTensors() {
   std::vector<TensorLifetime> lifetimes;
   std::vector<int> planned;
   for (size_t t = 0; t < tensors_.size(); ++t) {
-    if (tensors_[t].is_constant() || first[t] == kEnd) continue;  // constant, or never used
+    if (tensors_[t].is_constant()) continue;
     if (tensors_[t].is_variable) {
-      first[t] = -1;  // variables persist across invokes
+      // Variables (RNN state) persist across invokes; a kernel reads and
+      // writes them through an input, so no node produces them.
+      first[t] = -1;
       last[t] = kEnd;
     }
+    if (first[t] == kEnd) continue;  // never used
     if (tensors_[t].type == ir::DataType::kString) {
       return UnimplementedError(ir::TensorLabel(g, static_cast<int>(t)) +
                                 ": STRING tensors unsupported");
@@ -140,6 +143,11 @@ Status Interpreter::AllocateTensors() {
     arena_bytes_ = plan.arena_bytes;
   }
   for (size_t i = 0; i < planned.size(); ++i) data_[planned[i]] = arena_.get() + plan.offsets[i];
+  // TFLite resets variables to zero on every AllocateTensors, also when the
+  // arena is reused.
+  for (int t : planned) {
+    if (tensors_[t].is_variable) std::memset(data_[t], 0, tensors_[t].bytes());
+  }
   allocated_ = true;
   return Status::Ok();
 }

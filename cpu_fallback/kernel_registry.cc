@@ -35,6 +35,8 @@ KernelTable BuildTable() {
   RegisterPackKernels(table);
   RegisterSplitKernels(table);
   RegisterTileKernels(table);
+  RegisterLstmKernels(table);
+  RegisterSvdfKernels(table);
   return table;
 }
 }  // namespace

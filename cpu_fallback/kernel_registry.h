@@ -35,5 +35,7 @@ void RegisterGatherKernels(KernelTable& table);         // GATHER_ND
 void RegisterPackKernels(KernelTable& table);           // PACK, UNPACK
 void RegisterSplitKernels(KernelTable& table);          // SPLIT, SPLIT_V
 void RegisterTileKernels(KernelTable& table);           // TILE, TRANSPOSE
+void RegisterLstmKernels(KernelTable& table);           // UNIDIRECTIONAL_SEQUENCE_LSTM
+void RegisterSvdfKernels(KernelTable& table);           // SVDF
 
 }  // namespace vkd::cpu

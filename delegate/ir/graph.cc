@@ -83,6 +83,10 @@ OpOptions DefaultOptions(OpType op) {
     case OpType::kMean:
     case OpType::kSum:
       return ReducerOptions{};
+    case OpType::kUnidirectionalSequenceLstm:
+      return UnidirectionalSequenceLstmOptions{};
+    case OpType::kSvdf:
+      return SvdfOptions{};
     default:
       return std::monostate{};
   }

@@ -134,11 +134,29 @@ struct LeakyReluOptions {
   float alpha = 0.2f;
 };
 
+// UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's UnidirectionalSequenceLSTMOptions).
+struct UnidirectionalSequenceLstmOptions {
+  // Applied to the cell gate and to the cell state before the output gate
+  // (TANH in every converter-made model).
+  Activation activation = Activation::kNone;
+  float cell_clip = 0.0f;   // 0: no clipping
+  float proj_clip = 0.0f;   // 0: no clipping
+  bool time_major = false;  // input [time, batch, n] when true, else [batch, time, n]
+  bool asymmetric_quantize_inputs = false;  // hybrid only
+};
+
+// SVDF (TFLite's SVDFOptions).
+struct SvdfOptions {
+  int32_t rank = 0;
+  Activation activation = Activation::kNone;
+  bool asymmetric_quantize_inputs = false;  // hybrid only
+};
+
 using OpOptions =
     std::variant<std::monostate, Conv2DOptions, DepthwiseConv2DOptions, TransposeConvOptions,
                  Pool2DOptions, FullyConnectedOptions, ElementwiseOptions, ConcatenationOptions,
                  ReshapeOptions, SoftmaxOptions, ReducerOptions, SqueezeOptions, SplitOptions,
                  StridedSliceOptions, CastOptions, ArgMaxOptions, PackOptions, UnpackOptions,
-                 ResizeOptions, LeakyReluOptions>;
+                 ResizeOptions, LeakyReluOptions, UnidirectionalSequenceLstmOptions, SvdfOptions>;
 
 }  // namespace vkd::ir

@@ -212,6 +212,24 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
     }
     case BO::LeakyReluOptions:
       return ir::OpOptions(ir::LeakyReluOptions{op.builtin_options_as_LeakyReluOptions()->alpha()});
+    case BO::UnidirectionalSequenceLSTMOptions: {
+      auto* o = op.builtin_options_as_UnidirectionalSequenceLSTMOptions();
+      ir::UnidirectionalSequenceLstmOptions r;
+      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
+      r.cell_clip = o->cell_clip();
+      r.proj_clip = o->proj_clip();
+      r.time_major = o->time_major();
+      r.asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
+      return ir::OpOptions(r);
+    }
+    case BO::SVDFOptions: {
+      auto* o = op.builtin_options_as_SVDFOptions();
+      ir::SvdfOptions r;
+      r.rank = o->rank();
+      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
+      r.asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
+      return ir::OpOptions(r);
+    }
     default:
       return ir::OpOptions();  // no options, or options of an op we do not read
   }

@@ -170,6 +170,22 @@ std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb
                                                      : ir::LeakyReluOptions{};
       return {BO::LeakyReluOptions, tfl::CreateLeakyReluOptions(fbb, c.alpha).Union()};
     }
+    case ir::OpType::kUnidirectionalSequenceLstm: {
+      auto c = std::get_if<ir::UnidirectionalSequenceLstmOptions>(&o)
+                   ? std::get<ir::UnidirectionalSequenceLstmOptions>(o)
+                   : ir::UnidirectionalSequenceLstmOptions{};
+      return {BO::UnidirectionalSequenceLSTMOptions,
+              tfl::CreateUnidirectionalSequenceLSTMOptions(fbb, ToTfl(c.activation), c.cell_clip,
+                                                           c.proj_clip, c.time_major,
+                                                           c.asymmetric_quantize_inputs)
+                  .Union()};
+    }
+    case ir::OpType::kSvdf: {
+      auto c = std::get_if<ir::SvdfOptions>(&o) ? std::get<ir::SvdfOptions>(o) : ir::SvdfOptions{};
+      return {BO::SVDFOptions,
+              tfl::CreateSVDFOptions(fbb, c.rank, ToTfl(c.activation), c.asymmetric_quantize_inputs)
+                  .Union()};
+    }
     case ir::OpType::kPad:
       return {BO::PadOptions, tfl::CreatePadOptions(fbb).Union()};
     case ir::OpType::kPadv2:
