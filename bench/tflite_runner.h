@@ -21,6 +21,9 @@ namespace vkd::tools {
 struct TfLiteRunOptions {
   int num_threads = 1;
   bool use_xnnpack = false;
+  // With use_xnnpack: let XNNPACK take int8 ops too (its QS8 flag). When its
+  // int8 path fails to prepare, the runner retries without it.
+  bool xnnpack_int8 = true;
   // Shapes to resize the inputs to before allocation (empty: the model's).
   std::vector<ir::Shape> input_shapes;
   // Delegates added with TfLiteInterpreterOptionsAddDelegate, in order. Not
