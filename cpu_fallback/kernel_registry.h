@@ -31,7 +31,7 @@ void RegisterResizeKernels(KernelTable& table);      // RESIZE_BILINEAR, RESIZE_
 void RegisterSliceKernels(KernelTable& table);       // STRIDED_SLICE, SLICE
 void RegisterTransposeConvKernels(KernelTable& table);  // TRANSPOSE_CONV
 void RegisterArgMaxKernels(KernelTable& table);         // ARG_MAX, ARG_MIN
-void RegisterGatherKernels(KernelTable& table);         // GATHER_ND
+void RegisterGatherKernels(KernelTable& table);         // GATHER, GATHER_ND
 void RegisterPackKernels(KernelTable& table);           // PACK, UNPACK
 void RegisterSplitKernels(KernelTable& table);          // SPLIT, SPLIT_V
 void RegisterTileKernels(KernelTable& table);           // TILE, TRANSPOSE

@@ -1,7 +1,8 @@
 // Standalone activations: LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1,
 // LEAKY_RELU, HARD_SWISH for float32, int8 and uint8 (quantized forms in
-// reference/quantized_activation.h); SQRT, RSQRT float32; PRELU float32
-// (alpha broadcast against the input).
+// reference/quantized_activation.h); LOGISTIC and TANH for int16 too
+// (reference/quantized_activation_int16.h); SQRT, RSQRT float32; PRELU
+// float32 (alpha broadcast against the input).
 #include "cpu_fallback/reference/activation.h"
 
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "cpu_fallback/quantization.h"
 #include "cpu_fallback/reference/elementwise.h"
 #include "cpu_fallback/reference/quantized_activation.h"
+#include "cpu_fallback/reference/quantized_activation_int16.h"
 
 namespace vkd::cpu {
 namespace {
@@ -37,9 +39,11 @@ struct UnaryState : KernelState {
   ref::QuantizedReluParams relu;
   ref::QuantizedLeakyReluParams leaky;
   ref::QuantizedHardSwishParams hard_swish;
+  ref::Int16ActivationParams int16;  // LOGISTIC, TANH on int16
 };
 
 constexpr bool HasQuantizedForm(Unary op) { return op != Unary::kSqrt && op != Unary::kRsqrt; }
+constexpr bool HasInt16Form(Unary op) { return op == Unary::kLogistic || op == Unary::kTanh; }
 
 // The real-valued function a LOGISTIC/TANH table samples, in float as TFLite's.
 float LogisticOf(float x) { return 1.0f / (1.0f + std::exp(-x)); }
@@ -118,6 +122,17 @@ Status PrepareUnary(KernelContext& ctx) {
   const ir::DataType type = ctx.input(0).type;
   if (HasQuantizedForm(kOp) && (type == ir::DataType::kInt8 || type == ir::DataType::kUInt8)) {
     VKD_RETURN_IF_ERROR(PrepareQuantizedUnary<kOp>(ctx, state.get()));
+  } else if (HasInt16Form(kOp) && type == ir::DataType::kInt16) {
+    if (ctx.output(0).type != type) {
+      return InvalidArgumentError(std::string("output 0: type ") +
+                                  ir::DataTypeName(ctx.output(0).type) +
+                                  " differs from the input's " + ir::DataTypeName(type));
+    }
+    QuantParams qin, qout;
+    VKD_RETURN_IF_ERROR(GetQuantParams(ctx.input(0), "input 0", &qin));
+    VKD_RETURN_IF_ERROR(GetQuantParams(ctx.output(0), "output 0", &qout));
+    VKD_RETURN_IF_ERROR(
+        ref::MakeInt16ActivationParams(kOp == Unary::kTanh, qin, qout, &state->int16));
   } else {
     VKD_RETURN_IF_ERROR(CheckFloatType("input 0", type));
     VKD_RETURN_IF_ERROR(CheckFloatType("output 0", ctx.output(0).type));
@@ -187,7 +202,37 @@ void EvalQuantizedUnary(KernelContext& ctx) {
 }
 
 template <Unary kOp>
+void EvalInt16Unary(KernelContext& ctx) {
+  struct Job {
+    const ref::Int16ActivationParams* p;
+    const int16_t* in;
+    int16_t* out;
+  };
+  const Job job{&ctx.state_as<UnaryState>()->int16, ctx.input_data<int16_t>(0),
+                ctx.output_data<int16_t>(0)};
+  auto run = [&job](int64_t b, int64_t e) {
+    if constexpr (kOp == Unary::kLogistic) {
+      ref::LogisticInt16(*job.p, job.in + b, job.out + b, e - b);
+    } else {
+      ref::TanhInt16(*job.p, job.in + b, job.out + b, e - b);
+    }
+  };
+  const int64_t n = ctx.input(0).num_elements();
+  if (ctx.use_reference()) {
+    run(0, n);
+    return;
+  }
+  ctx.pool().ParallelFor(n, 8192, run);
+}
+
+template <Unary kOp>
 Status EvalUnary(KernelContext& ctx) {
+  if constexpr (HasInt16Form(kOp)) {
+    if (ctx.input(0).type == ir::DataType::kInt16) {
+      EvalInt16Unary<kOp>(ctx);
+      return Status::Ok();
+    }
+  }
   if constexpr (HasQuantizedForm(kOp)) {
     switch (ctx.input(0).type) {
       case ir::DataType::kInt8:

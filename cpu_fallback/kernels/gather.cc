@@ -1,3 +1,8 @@
+// GATHER: params of any fixed-size type, int32 or int64 indices, an axis and
+// batch_dims (TFLite's reference_ops::Gather): output shape
+// params[:axis] + indices[batch_dims:] + params[axis + 1:]. Values are copied
+// as stored; an index outside [0, params[axis]) fails Eval, as in TFLite.
+//
 // GATHER_ND: params of any fixed-size type (float32, int8, uint8, int32,
 // int64, ...), int32 or int64 indices, which may be computed at run time.
 // Output shape indices.shape[:-1] + params.shape[nd:], nd = indices.shape[-1].
@@ -107,9 +112,106 @@ Status EvalGatherNd(KernelContext& ctx) {
   return GatherRows(s, params, ctx.input_data<int64_t>(1), out);
 }
 
+struct GatherState : KernelState {
+  int64_t batches = 1;    // product of the batch_dims leading dimensions
+  int64_t outer = 1;      // params dimensions from batch_dims to axis
+  int64_t axis_size = 0;  // params[axis]
+  int64_t inner = 1;      // params dimensions after axis
+  int64_t per_batch = 1;  // indices per batch
+  size_t element_bytes = 0;
+};
+
+Status PrepareGather(KernelContext& ctx) {
+  VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
+                "expected 2 inputs (params, indices), got " + std::to_string(ctx.num_inputs()));
+  VKD_CHECK_ARG(ctx.num_outputs() == 1,
+                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  const ir::Tensor& params = ctx.input(0);
+  const ir::Tensor& indices = ctx.input(1);
+  ir::Tensor& out = ctx.output(0);
+  if (ir::DataTypeSize(params.type) == 0) {
+    return UnimplementedError(TypeMismatch("input 0 (params)", params.type));
+  }
+  if (out.type != params.type) {
+    return InvalidArgumentError(std::string("output 0: type ") + ir::DataTypeName(out.type) +
+                                " differs from params' " + ir::DataTypeName(params.type));
+  }
+  if (indices.type != ir::DataType::kInt32 && indices.type != ir::DataType::kInt64) {
+    return InvalidArgumentError(
+        TypeMismatch("input 1 (indices, must be INT32 or INT64)", indices.type));
+  }
+  const auto& o = ctx.options<ir::GatherOptions>();
+  const int params_rank = static_cast<int>(params.shape.size());
+  const int indices_rank = static_cast<int>(indices.shape.size());
+  int axis = o.axis < 0 ? o.axis + params_rank : o.axis;
+  int batch_dims = o.batch_dims < 0 ? o.batch_dims + indices_rank : o.batch_dims;
+  if (axis < 0 || axis >= params_rank) {
+    return InvalidArgumentError("axis " + std::to_string(o.axis) + " outside params " +
+                                ir::ShapeToString(params.shape));
+  }
+  // TFLite's bounds: 0 <= batch_dims <= axis, batch_dims <= rank(indices).
+  if (batch_dims < 0 || batch_dims > axis || batch_dims > indices_rank) {
+    return InvalidArgumentError("batch_dims " + std::to_string(o.batch_dims) + " with axis " +
+                                std::to_string(o.axis) + ", indices " +
+                                ir::ShapeToString(indices.shape));
+  }
+  auto state = std::make_unique<GatherState>();
+  for (int d = 0; d < batch_dims; ++d) {
+    if (params.shape[d] != indices.shape[d]) {
+      return InvalidArgumentError("input 1 (indices): batch dimension " + std::to_string(d) +
+                                  " of " + ir::ShapeToString(indices.shape) +
+                                  " differs from params " + ir::ShapeToString(params.shape));
+    }
+    state->batches *= params.shape[d];
+  }
+  for (int d = batch_dims; d < axis; ++d) state->outer *= params.shape[d];
+  state->axis_size = params.shape[axis];
+  for (int d = axis + 1; d < params_rank; ++d) state->inner *= params.shape[d];
+  for (int d = batch_dims; d < indices_rank; ++d) state->per_batch *= indices.shape[d];
+  state->element_bytes = ir::DataTypeSize(params.type);
+  ir::Shape out_shape(params.shape.begin(), params.shape.begin() + axis);
+  out_shape.insert(out_shape.end(), indices.shape.begin() + batch_dims, indices.shape.end());
+  out_shape.insert(out_shape.end(), params.shape.begin() + axis + 1, params.shape.end());
+  out.shape = out_shape;
+  ctx.state() = std::move(state);
+  return Status::Ok();
+}
+
+template <typename I>
+Status GatherSlices(const GatherState& s, const uint8_t* params, const I* indices, uint8_t* out) {
+  const size_t slice_bytes = static_cast<size_t>(s.inner) * s.element_bytes;
+  for (int64_t b = 0; b < s.batches; ++b) {
+    for (int64_t o = 0; o < s.outer; ++o) {
+      const uint8_t* from = params + (b * s.outer + o) * s.axis_size * slice_bytes;
+      uint8_t* to = out + (b * s.outer + o) * s.per_batch * slice_bytes;
+      for (int64_t i = 0; i < s.per_batch; ++i) {
+        const int64_t index = static_cast<int64_t>(indices[b * s.per_batch + i]);
+        if (index < 0 || index >= s.axis_size) {
+          return InvalidArgumentError("input 1 (indices): " + std::to_string(index) +
+                                      " outside [0, " + std::to_string(s.axis_size) + ")");
+        }
+        std::memcpy(to + i * slice_bytes, from + index * slice_bytes, slice_bytes);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Rows of memcpy: one form serves as reference and optimized.
+Status EvalGather(KernelContext& ctx) {
+  const GatherState& s = *ctx.state_as<GatherState>();
+  const uint8_t* params = ctx.input_data<uint8_t>(0);
+  uint8_t* out = ctx.output_data<uint8_t>(0);
+  if (ctx.input(1).type == ir::DataType::kInt32) {
+    return GatherSlices(s, params, ctx.input_data<int32_t>(1), out);
+  }
+  return GatherSlices(s, params, ctx.input_data<int64_t>(1), out);
+}
+
 }  // namespace
 
 void RegisterGatherKernels(KernelTable& table) {
+  table.Add(ir::OpType::kGather, {PrepareGather, EvalGather});
   table.Add(ir::OpType::kGatherNd, {PrepareGatherNd, EvalGatherNd});
 }
 

@@ -87,6 +87,8 @@ OpOptions DefaultOptions(OpType op) {
       return UnidirectionalSequenceLstmOptions{};
     case OpType::kSvdf:
       return SvdfOptions{};
+    case OpType::kGather:
+      return GatherOptions{};
     default:
       return std::monostate{};
   }

@@ -152,11 +152,19 @@ struct SvdfOptions {
   bool asymmetric_quantize_inputs = false;  // hybrid only
 };
 
+// GATHER (TFLite's GatherOptions): negative axis counts from the end;
+// batch_dims leading dimensions are shared by params and indices.
+struct GatherOptions {
+  int32_t axis = 0;
+  int32_t batch_dims = 0;
+};
+
 using OpOptions =
     std::variant<std::monostate, Conv2DOptions, DepthwiseConv2DOptions, TransposeConvOptions,
                  Pool2DOptions, FullyConnectedOptions, ElementwiseOptions, ConcatenationOptions,
                  ReshapeOptions, SoftmaxOptions, ReducerOptions, SqueezeOptions, SplitOptions,
                  StridedSliceOptions, CastOptions, ArgMaxOptions, PackOptions, UnpackOptions,
-                 ResizeOptions, LeakyReluOptions, UnidirectionalSequenceLstmOptions, SvdfOptions>;
+                 ResizeOptions, LeakyReluOptions, UnidirectionalSequenceLstmOptions, SvdfOptions,
+                 GatherOptions>;
 
 }  // namespace vkd::ir

@@ -210,6 +210,10 @@ StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
       auto* o = op.builtin_options_as_ResizeNearestNeighborOptions();
       return ir::OpOptions(ir::ResizeOptions{o->align_corners(), o->half_pixel_centers()});
     }
+    case BO::GatherOptions: {
+      auto* o = op.builtin_options_as_GatherOptions();
+      return ir::OpOptions(ir::GatherOptions{o->axis(), o->batch_dims()});
+    }
     case BO::LeakyReluOptions:
       return ir::OpOptions(ir::LeakyReluOptions{op.builtin_options_as_LeakyReluOptions()->alpha()});
     case BO::UnidirectionalSequenceLSTMOptions: {

@@ -180,6 +180,11 @@ std::pair<tfl::BuiltinOptions, Offset<void>> WriteOptions(FlatBufferBuilder& fbb
                                                            c.asymmetric_quantize_inputs)
                   .Union()};
     }
+    case ir::OpType::kGather: {
+      auto c =
+          std::get_if<ir::GatherOptions>(&o) ? std::get<ir::GatherOptions>(o) : ir::GatherOptions{};
+      return {BO::GatherOptions, tfl::CreateGatherOptions(fbb, c.axis, c.batch_dims).Union()};
+    }
     case ir::OpType::kSvdf: {
       auto c = std::get_if<ir::SvdfOptions>(&o) ? std::get<ir::SvdfOptions>(o) : ir::SvdfOptions{};
       return {BO::SVDFOptions,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "delegate/model_runner.h"
 #include "delegate/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
@@ -168,6 +169,37 @@ TEST(QuantizedActivationTest, ThreadsAndLargeTensors) {
         op == OpType::kLogistic ? Quant(1.0f / 256, -128) : Quant(0.04f, -60);
     EXPECT_TRUE(test::MatchesTfLite(
         UnaryGraph(op, DataType::kInt8, {1, 96, 96, 17}, Quant(0.05f, -10), out_q), opts, kExact));
+  }
+}
+
+// int16 LOGISTIC/TANH (version 3 in TFLite's converter; the builtin kernel
+// takes any version): symmetric, output 2^-15. Power-of-two input scales run
+// gemmlowp's fixed point, the others the interpolated sigmoid table. The full
+// int16 range appears (FullRange), so saturation is covered. Exact (0 LSB).
+TEST(QuantizedActivationTest, LogisticTanhInt16) {
+  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+  const float kScales[] = {1.0f / 4096, 1.0f / 2048, 1.0f / 1024, 0.001f, 0.0003f, 1.0f / 32768};
+  for (OpType op : {OpType::kLogistic, OpType::kTanh}) {
+    for (float scale : kScales) {
+      EXPECT_TRUE(test::BothKernelsMatchTfLite(
+          UnaryGraph(op, DataType::kInt16, {1, 64, 64, 4}, Quant(scale, 0), Quant(1.0f / 32768, 0)),
+          FullRange(47, Label(op, DataType::kInt16, scale, 0, 1.0f / 32768, 0)), kExact));
+    }
+  }
+}
+
+TEST(QuantizedActivationTest, LogisticTanhInt16Errors) {
+  // A non-zero zero point or an output scale other than 2^-15: Prepare fails.
+  for (OpType op : {OpType::kLogistic, OpType::kTanh}) {
+    ir::Graph bad_zp =
+        UnaryGraph(op, DataType::kInt16, {4}, Quant(1.0f / 4096, 3), Quant(1.0f / 32768, 0));
+    ir::Graph bad_scale =
+        UnaryGraph(op, DataType::kInt16, {4}, Quant(1.0f / 4096, 0), Quant(1.0f / 256, 0));
+    for (const ir::Graph* g : {&bad_zp, &bad_scale}) {
+      auto runner = ModelRunner::Create(*g, RunnerOptions{});
+      ASSERT_TRUE(runner.ok());
+      EXPECT_FALSE((*runner)->AllocateTensors().ok());
+    }
   }
 }
 
