@@ -43,6 +43,9 @@ class KernelContext {
   bool has_input(int i) const { return i < num_inputs() && node_.inputs[i] != ir::kNoTensor; }
 
   const ir::Tensor& input(int i) const { return tensors_[node_.inputs[i]]; }
+  // Intermediates carry only quantization parameters (no data).
+  int num_intermediates() const { return static_cast<int>(node_.intermediates.size()); }
+  const ir::Tensor& intermediate(int i) const { return tensors_[node_.intermediates[i]]; }
   ir::Tensor& output(int i) { return tensors_[node_.outputs[i]]; }
   const ir::Tensor& output(int i) const { return tensors_[node_.outputs[i]]; }
 

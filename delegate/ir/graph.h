@@ -67,6 +67,10 @@ struct Node {
   std::string custom_name;  // CUSTOM ops only
   std::vector<int32_t> inputs;
   std::vector<int32_t> outputs;
+  // Tensors that only carry quantization parameters for the kernel (the
+  // integer LSTM reads its gates' scales from them). No data: the
+  // interpreter, partitioner and planner ignore them.
+  std::vector<int32_t> intermediates;
   OpOptions options;
 };
 

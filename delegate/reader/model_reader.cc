@@ -459,6 +459,10 @@ class Reader {
       VKD_RETURN_IF_ERROR_CTX(
           ReadIndexList(op->inputs(), g, "input", &node.inputs, /*allow_absent=*/true), full);
       VKD_RETURN_IF_ERROR_CTX(ReadIndexList(op->outputs(), g, "output", &node.outputs), full);
+      if (op->intermediates()) {
+        VKD_RETURN_IF_ERROR_CTX(
+            ReadIndexList(op->intermediates(), g, "intermediate", &node.intermediates), full);
+      }
       if (node.outputs.empty() && node.op != ir::OpType::kCustom) {
         return DataLossError(full + ": operator has no outputs");
       }

@@ -53,6 +53,10 @@ int GraphBuilder::AddNode(ir::OpType op, const std::vector<int32_t>& inputs,
   return static_cast<int>(graph_.nodes.size()) - 1;
 }
 
+void GraphBuilder::SetIntermediates(int node, const std::vector<int32_t>& tensors) {
+  graph_.nodes[node].intermediates = tensors;
+}
+
 void GraphBuilder::MarkOutput(int tensor) { graph_.outputs.push_back(tensor); }
 
 ir::Graph GraphBuilder::Build() const {

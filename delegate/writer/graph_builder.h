@@ -39,6 +39,9 @@ class GraphBuilder {
   int AddNode(ir::OpType op, const std::vector<int32_t>& inputs,
               const std::vector<int32_t>& outputs, const ir::OpOptions& options = {},
               int version = 1);
+  // Sets a node's intermediates: tensors that carry only quantization
+  // parameters (the integer LSTM's gate scales).
+  void SetIntermediates(int node, const std::vector<int32_t>& tensors);
   void MarkOutput(int tensor);
 
   // The graph built so far (the builder may be reused after).

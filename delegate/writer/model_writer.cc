@@ -262,6 +262,11 @@ StatusOr<std::vector<uint8_t>> SerializeGraph(const ir::Graph& g, const std::str
         return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) +
                                ": output tensor index out of range");
     }
+    for (int32_t t : node.intermediates) {
+      if (!check_index(t, false))
+        return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) +
+                               ": intermediate tensor index out of range");
+    }
     const int32_t code = static_cast<int32_t>(node.op);
     auto key = std::make_tuple(code, node.version, node.custom_name);
     auto it = code_index.find(key);
@@ -274,8 +279,11 @@ StatusOr<std::vector<uint8_t>> SerializeGraph(const ir::Graph& g, const std::str
       it = code_index.emplace(key, static_cast<uint32_t>(codes.size() - 1)).first;
     }
     auto [opt_type, opt] = WriteOptions(fbb, node);
+    auto intermediates = node.intermediates.empty() ? 0 : fbb.CreateVector(node.intermediates);
     operators.push_back(tfl::CreateOperator(fbb, it->second, fbb.CreateVector(node.inputs),
-                                            fbb.CreateVector(node.outputs), opt_type, opt));
+                                            fbb.CreateVector(node.outputs), opt_type, opt,
+                                            /*custom_options=*/0, tfl::CustomOptionsFormat::FLEXBUFFERS,
+                                            /*mutating_variable_inputs=*/0, intermediates));
   }
   for (int32_t t : g.inputs)
     if (!check_index(t, false)) return OutOfRangeError("graph input index out of range");
