@@ -143,10 +143,15 @@ Status Interpreter::AllocateTensors() {
     arena_bytes_ = plan.arena_bytes;
   }
   for (size_t i = 0; i < planned.size(); ++i) data_[planned[i]] = arena_.get() + plan.offsets[i];
-  // TFLite resets variables to zero on every AllocateTensors, also when the
-  // arena is reused.
+  // TFLite resets variables on every AllocateTensors, also when the arena is
+  // reused (ResetVariableTensor): to zero, except INT8 ones, which it fills
+  // with their zero point's byte (the integer LSTM's hidden state).
   for (int t : planned) {
-    if (tensors_[t].is_variable) std::memset(data_[t], 0, tensors_[t].bytes());
+    if (!tensors_[t].is_variable) continue;
+    int fill = 0;
+    if (tensors_[t].type == ir::DataType::kInt8 && !tensors_[t].quant.zero_point.empty())
+      fill = static_cast<int>(tensors_[t].quant.zero_point[0]);
+    std::memset(data_[t], fill, tensors_[t].bytes());
   }
   allocated_ = true;
   return Status::Ok();

@@ -1,7 +1,8 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM, float, as TFLite 2.9 runs it: with or
 // without CIFG, peepholes, projection (and its bias), layer normalization,
-// cell and projection clipping, time-major or batch-major input. The hybrid
-// (int8 weights) and fully integer (int8/int16) forms are declined in Prepare.
+// cell and projection clipping, time-major or batch-major input. INT8 input
+// goes to the fully integer kernel (lstm_integer.cc); the hybrid form (float
+// input, int8 weights) is declined in Prepare.
 //
 // Inputs (TFLite's order; optional ones may be absent, index -1):
 //   0 input [time, batch, n_input] (time_major) or [batch, time, n_input]
@@ -21,6 +22,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/lstm_integer.h"
 
 namespace vkd::cpu {
 
@@ -68,6 +70,7 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_outputs() == 1, "expected 1 output, got " + Str(ctx.num_outputs()));
   const auto options = ctx.options<ir::UnidirectionalSequenceLstmOptions>();
   const ir::Tensor& input = ctx.input(kInput);
+  if (input.type == ir::DataType::kInt8) return PrepareLstmInteger(ctx);
   if (input.type != ir::DataType::kFloat32) {
     if (IsQuantizedType(input.type)) {
       return UnimplementedError("input 0: " + std::string(ir::DataTypeName(input.type)) +
@@ -188,6 +191,7 @@ Status Prepare(KernelContext& ctx) {
 }
 
 Status Eval(KernelContext& ctx) {
+  if (ctx.input(kInput).type == ir::DataType::kInt8) return EvalLstmInteger(ctx);
   LstmState* state = ctx.state_as<LstmState>();
   // The states are inputs the kernel updates in place (TFLite's variable inputs).
   ref::LstmFloat(state->params, ctx.input_data<float>(kInput),

@@ -3,8 +3,8 @@
 // std::tanh/exp). Forms: plain, CIFG, peephole, projection with and without
 // bias, layer norm, cell and projection clipping, time-major and batch-major,
 // several fused activations; each over several invokes in a row, so the
-// state carried between invokes is compared too. The integer and hybrid
-// forms are declined with an Unimplemented error.
+// state carried between invokes is compared too. The hybrid form is declined
+// with an Unimplemented error; the integer form is in quantized_lstm_test.cc.
 #include <gtest/gtest.h>
 
 #include <string>
