@@ -52,8 +52,23 @@ void ConvQuantized(QuantizedConvPlan& plan, const T* input, T* output, cpu::Thre
       const int in_y_origin = out_y * g.stride_height - g.padding_top;
       const int in_x_origin = out_x * g.stride_width - g.padding_left;
       uint8_t* row = cols + pixel * k_padded;
+      // Without dilation a filter row lying inside the input is one run of
+      // filter_width * depth bytes: one copy instead of one per tap (with
+      // few channels the per-tap copies cost more than the GEMM).
+      const bool x_inside = g.dilation_width == 1 && in_x_origin >= 0 &&
+                            in_x_origin + g.filter_width <= g.input_width;
       for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
         const int in_y = in_y_origin + g.dilation_height * filter_y;
+        if (x_inside && in_y >= 0 && in_y < g.input_height) {
+          const size_t run = static_cast<size_t>(g.filter_width) * depth;
+          std::memcpy(row,
+                      in + ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width +
+                            in_x_origin) *
+                               depth,
+                      run);
+          row += run;
+          continue;
+        }
         for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
           const int in_x = in_x_origin + g.dilation_width * filter_x;
           if (in_y < 0 || in_y >= g.input_height || in_x < 0 || in_x >= g.input_width) {
