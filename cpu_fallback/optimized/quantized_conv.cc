@@ -125,6 +125,23 @@ QuantizedDepthwisePlan MakeQuantizedDepthwisePlan(const ref::ConvGeometry& g,
   plan.output_offset = params.output_offset;
   plan.activation_min = params.activation_min;
   plan.activation_max = params.activation_max;
+  if (16 % channels == 0 && channels < 16 && g.depth_multiplier() == 1 && g.stride_width == 1 &&
+      g.dilation_width == 1) {
+    plan.pixels_per_vector = 16 / channels;
+    const auto tile = [channels](const int32_t* per_channel) {
+      std::vector<int32_t> tiled(16);
+      for (int lane = 0; lane < 16; ++lane) tiled[lane] = per_channel[lane % channels];
+      return tiled;
+    };
+    for (int t = 0; t < taps; ++t) {
+      const std::vector<int32_t> w = tile(plan.filter.data() + static_cast<size_t>(t) * padded);
+      plan.filter_tiled.insert(plan.filter_tiled.end(), w.begin(), w.end());
+    }
+    plan.interior_bias_tiled = tile(plan.interior_bias.data());
+    plan.multiplier_tiled = tile(plan.multiplier.data());
+    plan.left_shift_tiled = tile(plan.left_shift.data());
+    plan.right_shift_tiled = tile(plan.right_shift.data());
+  }
   return plan;
 }
 
@@ -162,6 +179,28 @@ void DepthwisePixel(const QuantizedDepthwisePlan& plan, const T* const* tap_inpu
     v = _mm512_min_epi32(v, _mm512_set1_epi32(plan.activation_max));
     _mm_mask_storeu_epi8(out + c, mask, _mm512_cvtepi32_epi8(v));
   }
+}
+// plan.pixels_per_vector neighbouring interior output pixels at once; tap t's
+// inputs for all of them are the 16 bytes from tap_inputs[t] on.
+template <typename T>
+void DepthwisePixelsPacked(const QuantizedDepthwisePlan& plan, const T* const* tap_inputs,
+                           int num_taps, T* out) {
+  __m512i acc = _mm512_loadu_si512(plan.interior_bias_tiled.data());
+  for (int t = 0; t < num_taps; ++t) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tap_inputs[t]));
+    const __m512i x =
+        std::is_same_v<T, int8_t> ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+    acc = _mm512_add_epi32(
+        acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(plan.filter_tiled.data() + 16 * t)));
+  }
+  __m512i v = simd::RequantizeVec(acc, _mm512_loadu_si512(plan.multiplier_tiled.data()),
+                                  _mm512_loadu_si512(plan.left_shift_tiled.data()),
+                                  _mm512_loadu_si512(plan.right_shift_tiled.data()),
+                                  plan.rounding == ref::FinalRounding::kHalfUp);
+  v = _mm512_add_epi32(v, _mm512_set1_epi32(plan.output_offset));
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(plan.activation_min));
+  v = _mm512_min_epi32(v, _mm512_set1_epi32(plan.activation_max));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(v));
 }
 #else
 template <typename T>
@@ -232,8 +271,35 @@ void DepthwiseConvQuantized(const QuantizedDepthwisePlan& plan, const T* input, 
       const int batch = static_cast<int>(row / g.output_height);
       const int out_y = static_cast<int>(row % g.output_height);
       const int in_y_origin = out_y * g.stride_height - g.padding_top;
+#if defined(VKD_QUANT_AVX512)
+      const int packed = plan.pixels_per_vector;
+      const bool rows_inside =
+          in_y_origin >= 0 &&
+          in_y_origin + (g.filter_height - 1) * g.dilation_height < g.input_height;
+#endif
       for (int out_x = 0; out_x < g.output_width; ++out_x) {
         const int in_x_origin = out_x * g.stride_width - g.padding_left;
+#if defined(VKD_QUANT_AVX512)
+        // (stride and dilation 1 along x when packed > 1)
+        if (packed > 1 && rows_inside && out_x + packed <= g.output_width && in_x_origin >= 0 &&
+            in_x_origin + packed - 1 + g.filter_width <= g.input_width) {
+          int t = 0;
+          for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
+            const int in_y = in_y_origin + g.dilation_height * filter_y;
+            for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
+              tap_inputs[t++] =
+                  input + ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width +
+                           in_x_origin + filter_x) *
+                              g.input_depth;
+            }
+          }
+          DepthwisePixelsPacked(
+              plan, tap_inputs, taps,
+              output + (static_cast<size_t>(row) * g.output_width + out_x) * channels);
+          out_x += packed - 1;
+          continue;
+        }
+#endif
         int num_taps = 0;
         for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
           const int in_y = in_y_origin + g.dilation_height * filter_y;
