@@ -61,11 +61,20 @@ void ConvQuantized(QuantizedConvPlan& plan, const T* input, T* output, cpu::Thre
         const int in_y = in_y_origin + g.dilation_height * filter_y;
         if (x_inside && in_y >= 0 && in_y < g.input_height) {
           const size_t run = static_cast<size_t>(g.filter_width) * depth;
-          std::memcpy(row,
-                      in + ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width +
-                            in_x_origin) *
-                               depth,
-                      run);
+          const uint8_t* src =
+              in +
+              ((static_cast<size_t>(batch) * g.input_height + in_y) * g.input_width + in_x_origin) *
+                  depth;
+#if defined(VKD_QUANT_AVX512)
+          // Short runs (a first layer's 3 channels): a masked move, not a memcpy call.
+          if (run < 16) {
+            const __mmask16 mask = static_cast<__mmask16>((1u << run) - 1);
+            _mm_mask_storeu_epi8(row, mask, _mm_maskz_loadu_epi8(mask, src));
+            row += run;
+            continue;
+          }
+#endif
+          std::memcpy(row, src, run);
           row += run;
           continue;
         }
