@@ -13,10 +13,12 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/optimized/broadcast_loop.h"
+#include "cpu_fallback/optimized/quantized_elementwise.h"
 #include "cpu_fallback/quantization.h"
 #include "cpu_fallback/reference/elementwise.h"
 #include "cpu_fallback/reference/quantized_elementwise.h"
@@ -288,6 +290,13 @@ template <typename T>
 Status EvalQuantized(KernelContext& ctx, const ElementwiseState& s) {
   switch (s.path) {
     case Path::kQuantizedAdd:
+      if constexpr (!std::is_same_v<T, int16_t>) {
+        if (!ctx.use_reference()) {
+          opt::QuantizedAdd(s.opt_plan, s.add, ctx.input_data<T>(0), ctx.input_data<T>(1),
+                            ctx.output_data<T>(0), ctx.pool());
+          return Status::Ok();
+        }
+      }
       RunFunctor<T>(ctx, s, ref::QuantizedAddFn<T>{s.add});
       return Status::Ok();
     case Path::kQuantizedMul:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/optimized/quantize.h"
 #include "cpu_fallback/quantization.h"
 #include "cpu_fallback/reference/dequantize.h"
 
@@ -160,15 +161,19 @@ template <typename TIn>
 Status EvalRequantize(KernelContext& ctx, const ref::RequantizeParams& p) {
   const TIn* in = ctx.input_data<TIn>(0);
   const int64_t n = ctx.input(0).num_elements();
+  const bool optimized = !ctx.use_reference();
   switch (ctx.output(0).type) {
     case ir::DataType::kInt8:
-      ref::Requantize(p, in, ctx.output_data<int8_t>(0), n);
+      (optimized ? opt::Requantize<TIn, int8_t>
+                 : ref::Requantize<TIn, int8_t>)(p, in, ctx.output_data<int8_t>(0), n);
       return Status::Ok();
     case ir::DataType::kUInt8:
-      ref::Requantize(p, in, ctx.output_data<uint8_t>(0), n);
+      (optimized ? opt::Requantize<TIn, uint8_t>
+                 : ref::Requantize<TIn, uint8_t>)(p, in, ctx.output_data<uint8_t>(0), n);
       return Status::Ok();
     case ir::DataType::kInt16:
-      ref::Requantize(p, in, ctx.output_data<int16_t>(0), n);
+      (optimized ? opt::Requantize<TIn, int16_t>
+                 : ref::Requantize<TIn, int16_t>)(p, in, ctx.output_data<int16_t>(0), n);
       return Status::Ok();
     case ir::DataType::kInt32:
       ref::Requantize(p, in, ctx.output_data<int32_t>(0), n);
@@ -178,7 +183,16 @@ Status EvalRequantize(KernelContext& ctx, const ref::RequantizeParams& p) {
   }
 }
 
-// One loop serves both registrations: memory-bound, and it vectorizes as written.
+// std::round does not vectorize; the optimized form rounds the same way.
+template <typename T>
+void AffineQuantize(KernelContext& ctx, const float* in, T* out, int64_t n, const QuantParams& q) {
+  if (ctx.use_reference()) {
+    ref::AffineQuantize(in, out, n, q.scale, q.zero_point);
+  } else {
+    opt::AffineQuantize(in, out, n, q.scale, q.zero_point);
+  }
+}
+
 Status EvalQuantize(KernelContext& ctx) {
   const auto& s = *ctx.state_as<QuantizeState>();
   const int64_t n = ctx.input(0).num_elements();
@@ -187,13 +201,13 @@ Status EvalQuantize(KernelContext& ctx) {
       const float* in = ctx.input_data<float>(0);
       switch (ctx.output(0).type) {
         case ir::DataType::kInt8:
-          ref::AffineQuantize(in, ctx.output_data<int8_t>(0), n, s.out.scale, s.out.zero_point);
+          AffineQuantize(ctx, in, ctx.output_data<int8_t>(0), n, s.out);
           return Status::Ok();
         case ir::DataType::kUInt8:
-          ref::AffineQuantize(in, ctx.output_data<uint8_t>(0), n, s.out.scale, s.out.zero_point);
+          AffineQuantize(ctx, in, ctx.output_data<uint8_t>(0), n, s.out);
           return Status::Ok();
         case ir::DataType::kInt16:
-          ref::AffineQuantize(in, ctx.output_data<int16_t>(0), n, s.out.scale, s.out.zero_point);
+          AffineQuantize(ctx, in, ctx.output_data<int16_t>(0), n, s.out);
           return Status::Ok();
         default:
           break;

@@ -35,9 +35,10 @@ inline void InnerLoop(const T* a, int64_t a_stride, const T* b, int64_t b_stride
   }
 }
 
-// Output elements [begin, end): whole or partial rows of the innermost dimension.
-template <typename T, typename TOut, typename F>
-void RunRange(const ref::BroadcastPlan& p, const T* a, const T* b, TOut* out, const F& f,
+// Output elements [begin, end): whole or partial rows of the innermost
+// dimension, each handed to row(a, a_stride, b, b_stride, out, n).
+template <typename T, typename TOut, typename Row>
+void RunRange(const ref::BroadcastPlan& p, const T* a, const T* b, TOut* out, const Row& row_fn,
               int64_t begin, int64_t end) {
   const int inner = p.rank - 1;
   const int64_t n = p.dims[inner];
@@ -53,8 +54,8 @@ void RunRange(const ref::BroadcastPlan& p, const T* a, const T* b, TOut* out, co
       b_offset += i * p.b_strides[d];
     }
     const int64_t len = std::min(n - col, end - begin);
-    InnerLoop(a + a_offset + col * p.a_strides[inner], p.a_strides[inner],
-              b + b_offset + col * p.b_strides[inner], p.b_strides[inner], out + begin, len, f);
+    row_fn(a + a_offset + col * p.a_strides[inner], p.a_strides[inner],
+           b + b_offset + col * p.b_strides[inner], p.b_strides[inner], out + begin, len);
     begin += len;
     ++row;
     col = 0;
@@ -63,17 +64,20 @@ void RunRange(const ref::BroadcastPlan& p, const T* a, const T* b, TOut* out, co
 
 }  // namespace broadcast_internal
 
-// out[i] = f(a[...], b[...]) over a collapsed plan. Does not allocate.
-template <typename T, typename TOut, typename F>
-void BroadcastBinary(const ref::BroadcastPlan& collapsed, const T* a, const T* b, TOut* out,
-                     const F& f, cpu::ThreadPool& pool) {
+// Applies row(a, a_stride, b, b_stride, out, n) over a collapsed plan, the
+// strides (0 or 1) of the innermost dimension, split across the pool. For ops
+// with a hand-vectorized row (optimized/quantized_elementwise.h). Does not
+// allocate.
+template <typename T, typename TOut, typename Row>
+void BroadcastBinaryRows(const ref::BroadcastPlan& collapsed, const T* a, const T* b, TOut* out,
+                         const Row& row_fn, cpu::ThreadPool& pool) {
   int64_t total = 1;
   for (int d = 0; d < collapsed.rank; ++d) total *= collapsed.dims[d];
   if (total == 0) return;
   // ~16K elements per chunk: below that, waking a worker costs more than it saves.
   constexpr int64_t kMinChunk = 16384;
   if (total <= kMinChunk || pool.num_threads() <= 1) {
-    broadcast_internal::RunRange(collapsed, a, b, out, f, 0, total);
+    broadcast_internal::RunRange(collapsed, a, b, out, row_fn, 0, total);
     return;
   }
   // The closure holds one pointer, so std::function stores it without allocating.
@@ -82,12 +86,24 @@ void BroadcastBinary(const ref::BroadcastPlan& collapsed, const T* a, const T* b
     const T* a;
     const T* b;
     TOut* out;
-    const F* f;
+    const Row* row_fn;
   };
-  const Job job{&collapsed, a, b, out, &f};
+  const Job job{&collapsed, a, b, out, &row_fn};
   pool.ParallelFor(total, kMinChunk, [&job](int64_t begin, int64_t end) {
-    broadcast_internal::RunRange(*job.plan, job.a, job.b, job.out, *job.f, begin, end);
+    broadcast_internal::RunRange(*job.plan, job.a, job.b, job.out, *job.row_fn, begin, end);
   });
+}
+
+// out[i] = f(a[...], b[...]) over a collapsed plan. Does not allocate.
+template <typename T, typename TOut, typename F>
+void BroadcastBinary(const ref::BroadcastPlan& collapsed, const T* a, const T* b, TOut* out,
+                     const F& f, cpu::ThreadPool& pool) {
+  BroadcastBinaryRows(
+      collapsed, a, b, out,
+      [&f](const T* ra, int64_t a_stride, const T* rb, int64_t b_stride, TOut* rout, int64_t n) {
+        broadcast_internal::InnerLoop(ra, a_stride, rb, b_stride, rout, n, f);
+      },
+      pool);
 }
 
 }  // namespace vkd::opt

@@ -54,6 +54,13 @@ struct QuantizedDepthwisePlan {
   int32_t output_offset = 0;
   int32_t activation_min = 0;
   int32_t activation_max = 0;
+  // Few channels (1, 2, 4 or 8), stride and dilation 1 along x: one vector
+  // holds 16 / channels neighbouring output pixels, whose taps are then 16
+  // consecutive input bytes. 1 when that does not apply. The *_tiled arrays
+  // repeat the per-channel ones across the 16 lanes ([taps][16] for the filter).
+  int pixels_per_vector = 1;
+  std::vector<int32_t> filter_tiled, interior_bias_tiled;
+  std::vector<int32_t> multiplier_tiled, left_shift_tiled, right_shift_tiled;
 };
 
 template <typename T>

@@ -46,12 +46,11 @@ inline void StoreRequantized(__m512i acc, const QuantizedOutputStage& s, int col
   _mm_mask_storeu_epi8(out, store_mask, _mm512_cvtepi32_epi8(v));
 }
 
-// kQuantTileRows rows x P panels of accumulators, walking k four at a time.
-template <typename T, int P>
+// R rows x P panels of accumulators, walking k four at a time.
+template <typename T, int R, int P>
 void MicroKernel(const uint8_t* const* a_rows, int k_groups, const int8_t* b, size_t panel_stride,
                  const int32_t* row_terms, const QuantizedOutputStage& s, int col0, int n,
                  T* const* c_rows) {
-  constexpr int R = kQuantTileRows;
   __m512i acc[R][P];
   for (int r = 0; r < R; ++r) {
     for (int p = 0; p < P; ++p) acc[r][p] = _mm512_setzero_si512();
@@ -83,11 +82,11 @@ void MicroKernel(const uint8_t* const* a_rows, int k_groups, const int8_t* b, si
 
 #else  // portable form: the same sums and rounding, one output at a time
 
-template <typename T, int P>
+template <typename T, int R, int P>
 void MicroKernel(const uint8_t* const* a_rows, int k_groups, const int8_t* b, size_t panel_stride,
                  const int32_t* row_terms, const QuantizedOutputStage& s, int col0, int n,
                  T* const* c_rows) {
-  for (int r = 0; r < kQuantTileRows; ++r) {
+  for (int r = 0; r < R; ++r) {
     for (int p = 0; p < P; ++p) {
       const int8_t* panel = b + p * panel_stride;
       for (int lane = 0; lane < kQuantPanelWidth; ++lane) {
@@ -109,6 +108,41 @@ void MicroKernel(const uint8_t* const* a_rows, int k_groups, const int8_t* b, si
 }
 
 #endif
+
+// The micro-kernel for a tile of R rows and `panels` (1..kQuantTilePanels) panels.
+template <typename T, int R>
+void TileKernel(const uint8_t* const* a_rows, int k_groups, const int8_t* b, size_t panel_stride,
+                const int32_t* row_terms, const QuantizedOutputStage& s, int col0, int n,
+                T* const* c_rows, int panels) {
+  static_assert(kQuantTilePanels == 4, "one case per panel count");
+  switch (panels) {
+    case 1:
+      MicroKernel<T, R, 1>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, n, c_rows);
+      break;
+    case 2:
+      MicroKernel<T, R, 2>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, n, c_rows);
+      break;
+    case 3:
+      MicroKernel<T, R, 3>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, n, c_rows);
+      break;
+    default:
+      MicroKernel<T, R, 4>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, n, c_rows);
+      break;
+  }
+}
+
+template <typename T>
+using TileKernelFn = void (*)(const uint8_t* const*, int, const int8_t*, size_t, const int32_t*,
+                              const QuantizedOutputStage&, int, int, T* const*, int);
+
+// Indexed by the tile's row count - 1: the last tile of a GEMM whose row count
+// is not a multiple of kQuantTileRows (FULLY_CONNECTED's single row, small
+// late conv layers) runs only the rows it has.
+template <typename T>
+constexpr TileKernelFn<T> kTileKernels[kQuantTileRows] = {TileKernel<T, 1>, TileKernel<T, 2>,
+                                                          TileKernel<T, 3>, TileKernel<T, 4>,
+                                                          TileKernel<T, 5>, TileKernel<T, 6>};
+static_assert(kQuantTileRows == 6, "one kernel per row count");
 
 }  // namespace
 
@@ -188,16 +222,16 @@ void QuantizedGemm(const T* a, int64_t lda, int m, const QuantizedPackedWeights&
     T* c_rows[R];
     int32_t row_terms[R];
     int current_tile = -1;
+    int rows = 0;
     for (int64_t item = begin; item < end; ++item) {
       const int tile = static_cast<int>(item / panel_groups);
       const int group = static_cast<int>(item % panel_groups);
       if (tile != current_tile) {
         current_tile = tile;
         const int row0 = tile * R;
-        const int rows = std::min(R, m - row0);
-        for (int r = 0; r < R; ++r) {
-          // Rows past the end repeat the last row (same values written twice).
-          const int64_t row = row0 + std::min(r, rows - 1);
+        rows = std::min(R, m - row0);
+        for (int r = 0; r < rows; ++r) {
+          const int64_t row = row0 + r;
           a_rows[r] = reinterpret_cast<const uint8_t*>(a + row * lda);
           c_rows[r] = c + row * ldc;
           row_terms[r] = 0;
@@ -209,22 +243,9 @@ void QuantizedGemm(const T* a, int64_t lda, int m, const QuantizedPackedWeights&
         }
       }
       const int panel0 = group * P;
-      const int8_t* b = w.panel(panel0);
-      const int col0 = panel0 * kQuantPanelWidth;
-      switch (std::min(P, panels - panel0)) {
-        case 1:
-          MicroKernel<T, 1>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, w.n, c_rows);
-          break;
-        case 2:
-          MicroKernel<T, 2>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, w.n, c_rows);
-          break;
-        case 3:
-          MicroKernel<T, 3>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, w.n, c_rows);
-          break;
-        default:
-          MicroKernel<T, 4>(a_rows, k_groups, b, panel_stride, row_terms, s, col0, w.n, c_rows);
-          break;
-      }
+      kTileKernels<T>[rows - 1](a_rows, k_groups, w.panel(panel0), panel_stride, row_terms, s,
+                                panel0 * kQuantPanelWidth, w.n, c_rows,
+                                std::min(P, panels - panel0));
     }
   });
 }

@@ -3,9 +3,13 @@
 // against TFLite 2.9. Tolerance 0: both are exact.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "cpu_fallback/optimized/quantize.h"
+#include "cpu_fallback/reference/quantize.h"
 #include "delegate/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
@@ -64,6 +68,35 @@ TEST(QuantizeCastTest, FloatToInteger) {
     EXPECT_TRUE(test::BothKernelsMatchTfLite(
         QuantizeGraph(DataType::kFloat32, {}, c.type, Quant(c.scale, c.zp), {2, 9, 11, 3}), opts,
         kExact));
+  }
+}
+
+// Random inputs seldom land on a rounding tie; the optimized QUANTIZE rounds
+// ties (and their float neighbours) as std::round does, on both signs.
+TEST(QuantizeCastTest, OptimizedRoundingOnTies) {
+  const float scale = 0.05f;
+  std::vector<float> in;
+  for (int k = -300; k <= 300; ++k) {
+    const float tie = (static_cast<float>(k) + 0.5f) * scale;
+    in.push_back(tie);
+    in.push_back(std::nextafter(tie, -1e9f));
+    in.push_back(std::nextafter(tie, 1e9f));
+    in.push_back(static_cast<float>(k) * scale);
+  }
+  in.push_back(-0.0f);  // an odd tail past the last vector
+  for (int zp : {-3, 0, 100}) {
+    std::vector<int8_t> ref_i8(in.size()), opt_i8(in.size());
+    ref::AffineQuantize(in.data(), ref_i8.data(), static_cast<int64_t>(in.size()), scale, zp);
+    opt::AffineQuantize(in.data(), opt_i8.data(), static_cast<int64_t>(in.size()), scale, zp);
+    EXPECT_EQ(ref_i8, opt_i8) << "int8 zp=" << zp;
+    std::vector<int16_t> ref_i16(in.size()), opt_i16(in.size());
+    ref::AffineQuantize(in.data(), ref_i16.data(), static_cast<int64_t>(in.size()), scale, zp);
+    opt::AffineQuantize(in.data(), opt_i16.data(), static_cast<int64_t>(in.size()), scale, zp);
+    EXPECT_EQ(ref_i16, opt_i16) << "int16 zp=" << zp;
+    std::vector<uint8_t> ref_u8(in.size()), opt_u8(in.size());
+    ref::AffineQuantize(in.data(), ref_u8.data(), static_cast<int64_t>(in.size()), scale, zp + 128);
+    opt::AffineQuantize(in.data(), opt_u8.data(), static_cast<int64_t>(in.size()), scale, zp + 128);
+    EXPECT_EQ(ref_u8, opt_u8) << "uint8 zp=" << zp + 128;
   }
 }
 

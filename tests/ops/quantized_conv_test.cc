@@ -277,6 +277,35 @@ TEST(QuantizedConvTest, ExtremeMultipliers) {
 
 // MobileNetV2-224 layer shapes (the first conv, expand/project 1x1 convs,
 // 3x3 depthwise with stride 1 and 2), in both model forms, 2 threads.
+// 1, 2, 4 or 8 channels with stride 1 along x: the optimized depthwise kernel
+// packs 16 / channels neighbouring interior pixels into one vector; the rows
+// are wide enough for several packed groups plus border pixels on each side.
+TEST(QuantizedDepthwiseConvTest, FewChannelsPacked) {
+  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
+  int index = 0;
+  for (DataType type : {DataType::kInt8, DataType::kUInt8}) {
+    for (int channels : {1, 2, 4, 8}) {
+      for (ir::Padding padding : {ir::Padding::kSame, ir::Padding::kValid}) {
+        for (int stride : {1, 2}) {  // 2: packing off, same answers
+          QConvCase c;
+          c.depthwise = true;
+          c.type = type;
+          c.per_channel = index % 2 == 0;
+          c.height = 5;
+          c.width = 37;
+          c.input_channels = c.output_channels = channels;
+          c.filter_size = 3;
+          c.stride = stride;
+          c.padding = padding;
+          VaryQuantization(index, &c);
+          ++index;
+          EXPECT_TRUE(Check(c, 900 + index));
+        }
+      }
+    }
+  }
+}
+
 TEST(QuantizedConvTest, MobileNetSizedLayers) {
   if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
   struct Layer {
