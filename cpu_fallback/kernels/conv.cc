@@ -20,6 +20,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/conv_window.h"
 #include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/optimized/depthwise_conv.h"
 #include "cpu_fallback/reference/conv.h"
@@ -84,24 +85,6 @@ Status CheckCommon(KernelContext& ctx, int output_depth_dim) {
                   "bias has " + std::to_string(bias.num_elements()) + " elements, filter " +
                       Str(filter.shape[output_depth_dim]) + " output channels");
   }
-  return Status::Ok();
-}
-
-// Window options, checked, into the geometry; computes output size and padding.
-template <typename Options>
-Status FillWindow(const Options& o, ref::ConvGeometry* g) {
-  VKD_CHECK_ARG(o.stride_h > 0 && o.stride_w > 0,
-                "strides must be positive, got " + Str(o.stride_h) + "x" + Str(o.stride_w));
-  VKD_CHECK_ARG(o.dilation_h > 0 && o.dilation_w > 0,
-                "dilations must be positive, got " + Str(o.dilation_h) + "x" + Str(o.dilation_w));
-  g->stride_height = o.stride_h;
-  g->stride_width = o.stride_w;
-  g->dilation_height = o.dilation_h;
-  g->dilation_width = o.dilation_w;
-  ref::ComputeOutputAndPadding(o.padding, g);
-  VKD_CHECK_ARG(g->output_height > 0 && g->output_width > 0,
-                "empty output " + Str(g->output_height) + "x" + Str(g->output_width) +
-                    " (VALID window larger than the input?)");
   return Status::Ok();
 }
 
@@ -184,7 +167,7 @@ Status ConvPrepare(KernelContext& ctx) {
     return UnimplementedError("input channels " + Str(g.input_depth) + " != filter channels " +
                               Str(g.filter_input_depth) + " (grouped conv; TFLite 2.9 has none)");
   }
-  VKD_RETURN_IF_ERROR(FillWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   GetActivationRange(options.activation, &state->activation_min, &state->activation_max);
 
   state->hybrid = filter.type == ir::DataType::kInt8;
@@ -273,7 +256,7 @@ Status DepthwisePrepare(KernelContext& ctx) {
   VKD_CHECK_ARG(g.input_depth > 0 && g.output_depth % g.input_depth == 0,
                 "filter channels " + Str(g.output_depth) +
                     " are not a multiple of input channels " + Str(g.input_depth));
-  VKD_RETURN_IF_ERROR(FillWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   GetActivationRange(options.activation, &state->activation_min, &state->activation_max);
 
   state->hybrid = filter.type == ir::DataType::kInt8;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "cpu_fallback/kernels/conv_window.h"
 #include "cpu_fallback/optimized/quantized_conv.h"
 #include "cpu_fallback/optimized/quantized_gemm.h"
 #include "cpu_fallback/quantization.h"
@@ -171,23 +172,6 @@ const int32_t* ConstBias(KernelContext& ctx) {
   return ctx.has_input(kBias) ? ctx.input(kBias).const_data<int32_t>() : nullptr;
 }
 
-template <typename Options>
-Status FillWindow(const Options& o, ref::ConvGeometry* g) {
-  VKD_CHECK_ARG(o.stride_h > 0 && o.stride_w > 0,
-                "strides must be positive, got " + Str(o.stride_h) + "x" + Str(o.stride_w));
-  VKD_CHECK_ARG(o.dilation_h > 0 && o.dilation_w > 0,
-                "dilations must be positive, got " + Str(o.dilation_h) + "x" + Str(o.dilation_w));
-  g->stride_height = o.stride_h;
-  g->stride_width = o.stride_w;
-  g->dilation_height = o.dilation_h;
-  g->dilation_width = o.dilation_w;
-  ref::ComputeOutputAndPadding(o.padding, g);
-  VKD_CHECK_ARG(g->output_height > 0 && g->output_width > 0,
-                "empty output " + Str(g->output_height) + "x" + Str(g->output_width) +
-                    " (VALID window larger than the input?)");
-  return Status::Ok();
-}
-
 Status CheckRank4(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.input(kInput).shape.size() == 4,
                 "input 0: must be 4-D NHWC, got " + ir::ShapeToString(ctx.input(kInput).shape));
@@ -222,7 +206,7 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
     return UnimplementedError("input channels " + Str(g.input_depth) + " != filter channels " +
                               Str(g.filter_input_depth) + " (grouped conv; TFLite 2.9 has none)");
   }
-  VKD_RETURN_IF_ERROR(FillWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kConv, g.output_depth, /*per_channel_dim=*/0,
                                  options.activation, &state->params));
@@ -289,7 +273,7 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
   VKD_CHECK_ARG(g.input_depth > 0 && g.output_depth % g.input_depth == 0,
                 "filter channels " + Str(g.output_depth) +
                     " are not a multiple of input channels " + Str(g.input_depth));
-  VKD_RETURN_IF_ERROR(FillWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kDepthwise, g.output_depth, /*per_channel_dim=*/3,
                                  options.activation, &state->params));
