@@ -367,25 +367,41 @@ int Run(int argc, char** argv) {
   }
   runner->interpreter().ResetProfile();
   for (const auto& p : runner->partitions()) p->ResetProfile();
-  std::vector<double> latencies;
+  std::vector<double> latencies, gpu_ms, host_ms;
   latencies.reserve(*num_runs);
   for (int r = 0; r < *num_runs; ++r) {
     const auto start = Clock::now();
     if (Status s = runner->Invoke(); !s.ok()) return Fail(s.message());
     latencies.push_back(MsSince(start));
+    // GPU time of this invoke (timestamps, all partitions); the rest of the
+    // wall time is host work: staging copies, submit, wait, CPU nodes.
+    double gpu = 0;
+    bool timed = !runner->partitions().empty();
+    for (const auto& p : runner->partitions()) {
+      if (p->last_gpu_ms() < 0) timed = false;
+      gpu += p->last_gpu_ms();
+    }
+    if (timed) {
+      gpu_ms.push_back(gpu);
+      host_ms.push_back(latencies.back() - gpu);
+    }
   }
   const LatencyStats st = Stats(latencies);
+  const bool gpu_timed = !gpu_ms.empty();
+  const LatencyStats gpu_st = Stats(gpu_ms), host_st = Stats(host_ms);
   const ir::Graph& g = runner->graph();
   const bool on_gpu = runner->gpu_active();
   const gpu_delegate::GpuContext* gctx = runner->gpu_context();
 
   // Placement and GPU init figures.
   const int nodes_on_gpu = on_gpu ? runner->plan().num_gpu_nodes() : 0;
-  int dispatches = 0;
+  int dispatches = 0, io_dispatches = 0, barriers = 0;
   gpu_delegate::PartitionInitStats gpu_init;
   size_t gpu_constant_bytes = 0, gpu_arena_bytes = 0;
   for (const auto& p : runner->partitions()) {
-    dispatches += p->num_dispatches();
+    dispatches += p->num_dispatches() + p->num_io_dispatches();
+    io_dispatches += p->num_io_dispatches();
+    barriers += p->num_barriers();
     const auto& i = p->init_stats();
     gpu_init.build_ms += i.build_ms;
     gpu_init.shader_ms += i.shader_ms;
@@ -421,9 +437,12 @@ int Run(int argc, char** argv) {
   if (!runner->quant_note().empty()) {
     std::printf("  gpu          %s\n", runner->quant_note().c_str());
   }
-  std::printf("  nodes        %zu total, %d on GPU in %zu partition%s, %d dispatch%s per invoke\n",
-              g.nodes.size(), nodes_on_gpu, runner->partitions().size(),
-              runner->partitions().size() == 1 ? "" : "s", dispatches, dispatches == 1 ? "" : "es");
+  std::printf(
+      "  nodes        %zu total, %d on GPU in %zu partition%s, %d dispatch%s (%d of them I/O "
+      "conversions) and %d barrier%s per invoke\n",
+      g.nodes.size(), nodes_on_gpu, runner->partitions().size(),
+      runner->partitions().size() == 1 ? "" : "s", dispatches, dispatches == 1 ? "" : "es",
+      io_dispatches, barriers, barriers == 1 ? "" : "s");
   // CPU nodes and why (grouped by reason, so a big model stays readable).
   std::map<std::string, std::vector<int>> cpu_by_reason;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
@@ -476,6 +495,10 @@ int Run(int argc, char** argv) {
   std::printf("\n");
   std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
               st.median, st.mean, st.max, *num_runs);
+  if (gpu_timed) {
+    std::printf("  gpu / host   GPU %.3f ms + host %.3f ms per invoke (medians; host = wall - GPU)\n",
+                gpu_st.median, host_st.median);
+  }
 
   nlohmann::json report;
   report["model"] = graph_path;
@@ -496,6 +519,8 @@ int Run(int argc, char** argv) {
   report["nodes_on_gpu"] = nodes_on_gpu;
   report["partitions"] = runner->partitions().size();
   report["dispatches_per_invoke"] = dispatches;
+  report["io_dispatches_per_invoke"] = io_dispatches;
+  report["barriers_per_invoke"] = barriers;
   nlohmann::json placement = nlohmann::json::array();
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const int p = on_gpu ? runner->plan().node_partition[n] : -1;
@@ -515,6 +540,10 @@ int Run(int argc, char** argv) {
   report["placement"] = placement;
   report["num_runs"] = *num_runs;
   report["latency_ms"] = LatencyJson(st);
+  if (gpu_timed) {
+    report["gpu_ms_per_invoke"] = gpu_st.median;
+    report["host_ms_per_invoke"] = host_st.median;
+  }
   report["init_ms"] = init_ms;
   report["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
   if (on_gpu) {
@@ -560,7 +589,7 @@ int Run(int argc, char** argv) {
     }
     for (const auto& part : runner->partitions()) {
       for (const auto& k : part->profile()) {
-        rows.push_back({k.name, ir::OpTypeName(g.nodes[k.nodes[0]].op), "gpu", k.nodes,
+        rows.push_back({k.name, k.nodes.empty() ? "IO" : ir::OpTypeName(g.nodes[k.nodes[0]].op), "gpu", k.nodes,
                         k.invokes ? k.total_ms / k.invokes : 0, k.flops});
       }
     }

@@ -69,9 +69,13 @@ uint32_t ChooseMemoryType(const VkPhysicalDeviceMemoryProperties& mem, uint32_t 
         break;
       }
       case MemoryDomain::kUpload:
-        // System memory first: the copy engine reads it over the bus, and the
-        // device-local host-visible heap may be a small BAR window.
-        if (mappable) score = local ? 1 : 2;
+        // System memory first: the GPU reads it over the bus, and the
+        // device-local host-visible heap may be a small BAR window. Cached
+        // memory is preferred: the host's memcpy into it runs at cache speed
+        // instead of through write-combining buffers.
+        if (mappable) {
+          score = (local ? 1 : 3) + ((f & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) ? 1 : 0);
+        }
         break;
       case MemoryDomain::kReadback:
         // Uncached host reads are ~10x slower than cached ones.

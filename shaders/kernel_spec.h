@@ -81,6 +81,13 @@ struct KernelSpec {
   // gid = flat_id()), in workgroups of `local_size`.
   int64_t invocations = 0;
   uint32_t local_size = 64;
+  // Dense fp32 bindings: a partition's inputs and outputs as the caller lays
+  // them out (NHWC, no channel padding), read or written straight from
+  // host-visible staging memory by the I/O conversion kernels. in0 and/or
+  // out are then `float` arrays rather than VEC4, whatever the precision,
+  // and the template indexes them itself (no load_in0 / store_out).
+  bool dense_in0 = false;
+  bool dense_out = false;
 };
 
 }  // namespace vkd::shaders

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "cpu_fallback/memory_planner.h"
-#include "delegate/gpu/layout.h"
 #include "shaders/codegen.h"
 
 namespace vkd::gpu_delegate {
@@ -70,6 +69,7 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   constants_.reset();
   upload_.reset();
   readback_.reset();
+  io_kernels_.clear();
   init_ = {};
 
   Clock::time_point t0 = Clock::now();
@@ -82,48 +82,54 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   init_.build_ms = MsSince(t0);
   VKD_RETURN_IF_ERROR(Compile());
   VKD_RETURN_IF_ERROR(PlanAndUpload());
+  VKD_RETURN_IF_ERROR(CompileIo());
   VKD_RETURN_IF_ERROR(Record());
   input_shapes_ = std::move(shapes);
   return Status::Ok();
 }
 
-Status GpuPartition::Compile() {
+StatusOr<std::unique_ptr<gpu::ComputePipeline>> GpuPartition::MakePipeline(
+    const shaders::KernelSpec& spec, size_t num_bindings, std::array<uint32_t, 3>* groups) {
   shaders::CompileOptions co;
   co.optimize = true;
   co.validate = context_->options().enable_validation;
+  Clock::time_point t0 = Clock::now();
+  VKD_ASSIGN_OR_RETURN(shaders::GeneratedShader gen, shaders::GenerateShader(spec));
+  VKD_ASSIGN_OR_RETURN(
+      std::vector<uint32_t> spirv,
+      context_->spirv_cache().GetOrCompile(gen.source, spec.name, context_->device_key(), co));
+  init_.shader_ms += MsSince(t0);
+  if (gen.num_buffers != num_bindings) {
+    return InternalError(spec.name + ": shader has " + std::to_string(gen.num_buffers) +
+                         " bindings, program " + std::to_string(num_bindings));
+  }
+  t0 = Clock::now();
+  gpu::ComputePipelineDesc desc;
+  desc.name = spec.name;
+  desc.spirv = std::move(spirv);
+  desc.num_buffers = gen.num_buffers;
+  desc.specialization = std::move(gen.specialization);
+  VKD_ASSIGN_OR_RETURN(auto pipeline, gpu::ComputePipeline::Create(context_->device(), desc,
+                                                                   &context_->pipeline_cache()));
+  init_.pipeline_ms += MsSince(t0);
+  *groups = {gen.groups[0], gen.groups[1], gen.groups[2]};
+  return pipeline;
+}
+
+Status GpuPartition::Compile() {
   const shaders::SpirvCacheStats before = context_->spirv_cache().stats();
-  double shader_ms = 0, pipeline_ms = 0;
   profile_.clear();
   for (const ProgramKernel& k : program_.kernels) {
-    Clock::time_point t0 = Clock::now();
-    VKD_ASSIGN_OR_RETURN(shaders::GeneratedShader gen, shaders::GenerateShader(k.spec));
-    VKD_ASSIGN_OR_RETURN(
-        std::vector<uint32_t> spirv,
-        context_->spirv_cache().GetOrCompile(gen.source, k.spec.name, context_->device_key(), co));
-    shader_ms += MsSince(t0);
-    if (gen.num_buffers != k.bindings.size()) {
-      return InternalError(k.spec.name + ": shader has " + std::to_string(gen.num_buffers) +
-                           " bindings, program " + std::to_string(k.bindings.size()));
-    }
-    t0 = Clock::now();
-    gpu::ComputePipelineDesc desc;
-    desc.name = k.spec.name;
-    desc.spirv = std::move(spirv);
-    desc.num_buffers = gen.num_buffers;
-    desc.specialization = std::move(gen.specialization);
-    VKD_ASSIGN_OR_RETURN(auto pipeline, gpu::ComputePipeline::Create(context_->device(), desc,
-                                                                     &context_->pipeline_cache()));
-    pipeline_ms += MsSince(t0);
+    std::array<uint32_t, 3> groups;
+    VKD_ASSIGN_OR_RETURN(auto pipeline, MakePipeline(k.spec, k.bindings.size(), &groups));
     pipelines_.push_back(std::move(pipeline));
-    groups_.push_back({gen.groups[0], gen.groups[1], gen.groups[2]});
+    groups_.push_back(groups);
     KernelProfile kp;
     kp.name = k.spec.name;
     kp.nodes = k.nodes;
     kp.flops = KernelFlops(k.spec);
     profile_.push_back(std::move(kp));
   }
-  init_.shader_ms = shader_ms;
-  init_.pipeline_ms = pipeline_ms;
   init_.shader_compiles = context_->spirv_cache().stats().compiles - before.compiles;
   return Status::Ok();
 }
@@ -203,37 +209,66 @@ Status GpuPartition::PlanAndUpload() {
     VKD_RETURN_IF_ERROR(seq->End());
     VKD_RETURN_IF_ERROR(seq->Run());
   }
-  // Host I/O goes straight to the arena when it is mapped; otherwise
-  // through staging buffers copied inside the recorded sequence.
-  io_offsets_in_.clear();
-  io_offsets_out_.clear();
-  if (!arena_->mapped()) {
-    VkDeviceSize in_bytes = 0, out_bytes = 0;
-    for (int t : program_.inputs) {
-      io_offsets_in_.push_back(in_bytes);
-      in_bytes = AlignUp(in_bytes + tensors[t].bytes, align);
+  // Host I/O: the caller's dense fp32 data is memcpy'd into (and out of)
+  // host-visible staging buffers; dispatches convert layout and precision on
+  // the GPU. The CPU never touches device-local memory, which on discrete
+  // GPUs is write-combined and uncached when mapped at all.
+  VkDeviceSize io_bytes[2] = {0, 0};  // bytes of upload_, readback_
+  auto add_io = [&](bool input, int t) {
+    const shaders::TensorDims& d = tensors[t].dims;
+    IoKernel io;
+    io.input = input;
+    io.tensor = t;
+    io.bytes = static_cast<VkDeviceSize>(d.b) * d.h * d.w * d.c * sizeof(float);
+    io.offset = io_bytes[input ? 0 : 1];
+    io_bytes[input ? 0 : 1] = AlignUp(io.offset + io.bytes, align);
+    io_kernels_.push_back(std::move(io));
+  };
+  for (int t : program_.inputs) add_io(true, t);
+  for (int t : program_.outputs) add_io(false, t);
+  for (VkDeviceSize b : io_bytes) {
+    if (b > info.max_storage_buffer_range) {
+      return ResourceExhaustedError("partition I/O needs " + std::to_string(b) +
+                                    " bytes of staging, over the device's storage buffer range");
     }
-    for (int t : program_.outputs) {
-      io_offsets_out_.push_back(out_bytes);
-      out_bytes = AlignUp(out_bytes + tensors[t].bytes, align);
-    }
-    VKD_ASSIGN_OR_RETURN(upload_,
-                         alloc.CreateBuffer(std::max(in_bytes, align), gpu::MemoryDomain::kUpload));
-    VKD_ASSIGN_OR_RETURN(
-        readback_, alloc.CreateBuffer(std::max(out_bytes, align), gpu::MemoryDomain::kReadback));
+  }
+  VKD_ASSIGN_OR_RETURN(upload_, alloc.CreateBuffer(std::max(io_bytes[0], align),
+                                                   gpu::MemoryDomain::kUpload));
+  VKD_ASSIGN_OR_RETURN(readback_, alloc.CreateBuffer(std::max(io_bytes[1], align),
+                                                     gpu::MemoryDomain::kReadback));
+  if (!upload_->mapped() || !readback_->mapped()) {
+    return UnavailableError("no host-visible memory for the partition's staging buffers");
   }
   init_.upload_ms = MsSince(t0);
+  return Status::Ok();
+}
+
+Status GpuPartition::CompileIo() {
+  const auto& tensors = program_.tensors;
+  for (IoKernel& io : io_kernels_) {
+    const ProgramTensor& t = tensors[io.tensor];
+    shaders::KernelSpec spec;
+    spec.name = (io.input ? "pack_input[" : "unpack_output[") + t.name + "]";
+    spec.main = io.input ? "io_pack" : "io_unpack";
+    spec.precision = context_->precision();
+    spec.out = t.dims;
+    spec.inputs = {t.dims};
+    spec.dense_in0 = io.input;
+    spec.dense_out = !io.input;
+    spec.invocations = t.dims.vec4_count();
+    VKD_ASSIGN_OR_RETURN(io.pipeline, MakePipeline(spec, 2, &io.groups));
+  }
   return Status::Ok();
 }
 
 Status GpuPartition::Record() {
   Clock::time_point t0 = Clock::now();
   const auto& tensors = program_.tensors;
-  uint32_t total_bindings = 0;
+  uint32_t total_bindings = 2 * static_cast<uint32_t>(io_kernels_.size());
   for (const auto& k : program_.kernels) total_bindings += static_cast<uint32_t>(k.bindings.size());
+  const uint32_t total_sets = static_cast<uint32_t>(program_.kernels.size() + io_kernels_.size());
   VKD_ASSIGN_OR_RETURN(descriptors_,
-                       gpu::DescriptorArena::Create(context_->device(),
-                                                    std::max<uint32_t>(1, program_.kernels.size()),
+                       gpu::DescriptorArena::Create(context_->device(), std::max<uint32_t>(1, total_sets),
                                                     std::max<uint32_t>(1, total_bindings)));
   auto buffer_of = [&](int t) { return tensors[t].constant ? constants_.get() : arena_.get(); };
   sets_.clear();
@@ -245,62 +280,84 @@ Status GpuPartition::Record() {
     VKD_ASSIGN_OR_RETURN(VkDescriptorSet set, descriptors_->Allocate(*pipelines_[k], bindings));
     sets_.push_back(set);
   }
+  for (IoKernel& io : io_kernels_) {
+    const gpu::BufferBinding internal{arena_->handle(), offsets_[io.tensor],
+                                      tensors[io.tensor].bytes};
+    const gpu::BufferBinding dense{io.input ? upload_->handle() : readback_->handle(), io.offset,
+                                   io.bytes};
+    VKD_ASSIGN_OR_RETURN(io.set, descriptors_->Allocate(*io.pipeline, io.input
+                                                                          ? std::vector{internal, dense}
+                                                                          : std::vector{dense, internal}));
+  }
+
+  // What each dispatch writes and reads in the arena, in execution order:
+  // input conversions, the program, output conversions.
+  struct Step {
+    const gpu::ComputePipeline* pipeline;
+    VkDescriptorSet set;
+    std::array<uint32_t, 3> groups;
+    std::vector<Range> writes, reads;  // arena ranges
+    int profile = -1;                  // index into profile_
+  };
+  std::vector<Step> steps;
+  auto range_of = [&](int t) { return Range{offsets_[t], offsets_[t] + tensors[t].bytes}; };
+  for (const IoKernel& io : io_kernels_) {
+    if (io.input) steps.push_back({io.pipeline.get(), io.set, io.groups, {range_of(io.tensor)}, {}});
+  }
+  for (size_t k = 0; k < program_.kernels.size(); ++k) {
+    const auto& b = program_.kernels[k].bindings;
+    Step s{pipelines_[k].get(), sets_[k], groups_[k], {range_of(b[0])}, {}, static_cast<int>(k)};
+    for (size_t i = 1; i < b.size(); ++i) {
+      if (!tensors[b[i]].constant) s.reads.push_back(range_of(b[i]));
+    }
+    steps.push_back(std::move(s));
+  }
+  for (const IoKernel& io : io_kernels_) {
+    if (!io.input) steps.push_back({io.pipeline.get(), io.set, io.groups, {}, {range_of(io.tensor)}});
+  }
 
   profiling_ = context_->options().enable_profiling;
+  // Timestamps: one before the first dispatch and one after each profiled
+  // kernel (or just one at the end), so every invoke reports its GPU time.
   gpu::CommandSequenceOptions so;
-  if (profiling_) so.max_timestamps = static_cast<uint32_t>(program_.kernels.size()) + 1;
+  so.max_timestamps = profiling_ ? static_cast<uint32_t>(steps.size()) + 1 : 2;
   VKD_ASSIGN_OR_RETURN(sequence_, gpu::CommandSequence::Create(context_->device(), so));
   gpu::CommandSequence& seq = *sequence_;
   VKD_RETURN_IF_ERROR(seq.Begin());
   const VkBuffer arena = arena_->handle();
-  if (upload_) {
-    for (size_t i = 0; i < program_.inputs.size(); ++i) {
-      const int t = program_.inputs[i];
-      seq.CopyBuffer(upload_->handle(), io_offsets_in_[i], arena, offsets_[t], tensors[t].bytes);
-    }
-    seq.TransferToComputeBarrier({arena});
-  }
   // A barrier only where a dispatch reads what an earlier one wrote since
   // the last barrier, or overwrites what one read or wrote (arena reuse).
   std::vector<Range> written, read;
-  if (profiling_) seq.WriteTimestamp(0);
-  for (size_t k = 0; k < program_.kernels.size(); ++k) {
-    const auto& b = program_.kernels[k].bindings;
-    Range out{offsets_[b[0]], offsets_[b[0]] + tensors[b[0]].bytes};
-    std::vector<Range> ins;
-    for (size_t i = 1; i < b.size(); ++i) {
-      if (!tensors[b[i]].constant)
-        ins.push_back({offsets_[b[i]], offsets_[b[i]] + tensors[b[i]].bytes});
-    }
+  barriers_ = 0;
+  seq.WriteTimestamp(0);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& st = steps[i];
     bool hazard = false;
     for (const Range& w : written) {
-      if (w.Overlaps(out)) hazard = true;
-      for (const Range& r : ins) hazard = hazard || w.Overlaps(r);
+      for (const Range& o : st.writes) hazard = hazard || w.Overlaps(o);
+      for (const Range& r : st.reads) hazard = hazard || w.Overlaps(r);
     }
-    for (const Range& r : read) hazard = hazard || r.Overlaps(out);
+    for (const Range& r : read) {
+      for (const Range& o : st.writes) hazard = hazard || r.Overlaps(o);
+    }
     if (hazard) {
       seq.ComputeBarrier({arena});
+      ++barriers_;
       written.clear();
       read.clear();
     }
-    written.push_back(out);
-    read.insert(read.end(), ins.begin(), ins.end());
-    seq.BindPipeline(*pipelines_[k]);
-    seq.BindDescriptorSet(*pipelines_[k], sets_[k]);
-    seq.Dispatch(groups_[k][0], groups_[k][1], groups_[k][2]);
-    if (profiling_) seq.WriteTimestamp(static_cast<uint32_t>(k) + 1);
+    written.insert(written.end(), st.writes.begin(), st.writes.end());
+    read.insert(read.end(), st.reads.begin(), st.reads.end());
+    seq.BindPipeline(*st.pipeline);
+    seq.BindDescriptorSet(*st.pipeline, st.set);
+    seq.Dispatch(st.groups[0], st.groups[1], st.groups[2]);
+    if (profiling_) seq.WriteTimestamp(static_cast<uint32_t>(i) + 1);
   }
-  if (readback_) {
-    seq.ComputeToTransferBarrier({arena});
-    for (size_t i = 0; i < program_.outputs.size(); ++i) {
-      const int t = program_.outputs[i];
-      seq.CopyBuffer(arena, offsets_[t], readback_->handle(), io_offsets_out_[i], tensors[t].bytes);
-    }
-    seq.ToHostBarrier({readback_->handle()});
-  } else {
-    seq.ToHostBarrier({arena});
-  }
+  if (!profiling_) seq.WriteTimestamp(1);
+  seq.ToHostBarrier({readback_->handle()});
   VKD_RETURN_IF_ERROR(seq.End());
+  profile_step_.clear();
+  for (size_t i = 0; i < steps.size(); ++i) profile_step_.push_back(steps[i].profile);
   init_.record_ms = MsSince(t0);
   return Status::Ok();
 }
@@ -311,32 +368,31 @@ Status GpuPartition::Invoke(const std::vector<const float*>& inputs,
   if (inputs.size() != program_.inputs.size() || outputs.size() != program_.outputs.size()) {
     return InvalidArgumentError("GPU partition: wrong number of inputs or outputs");
   }
-  const auto& tensors = program_.tensors;
-  const shaders::Precision p = context_->precision();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const int t = program_.inputs[i];
-    uint8_t* dst = upload_ ? static_cast<uint8_t*>(upload_->mapped()) + io_offsets_in_[i]
-                           : static_cast<uint8_t*>(arena_->mapped()) + offsets_[t];
-    PackToGpu(inputs[i], tensors[t].dims, p, dst);
+  uint8_t* up = static_cast<uint8_t*>(upload_->mapped());
+  const uint8_t* down = static_cast<const uint8_t*>(readback_->mapped());
+  size_t in = 0, out = 0;
+  for (const IoKernel& io : io_kernels_) {
+    if (io.input) std::memcpy(up + io.offset, inputs[in++], io.bytes);
   }
   VKD_RETURN_IF_ERROR(sequence_->Run());
-  gpu::Buffer& src_buffer = readback_ ? *readback_ : *arena_;
-  VKD_RETURN_IF_ERROR(src_buffer.InvalidateForRead());
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    const int t = program_.outputs[i];
-    const uint8_t* src = readback_
-                             ? static_cast<const uint8_t*>(readback_->mapped()) + io_offsets_out_[i]
-                             : static_cast<const uint8_t*>(arena_->mapped()) + offsets_[t];
-    UnpackFromGpu(src, tensors[t].dims, p, outputs[i]);
+  VKD_RETURN_IF_ERROR(readback_->InvalidateForRead());
+  for (const IoKernel& io : io_kernels_) {
+    if (!io.input) std::memcpy(outputs[out++], down + io.offset, io.bytes);
   }
-  if (profiling_ && sequence_->timestamps_supported()) {
-    VKD_ASSIGN_OR_RETURN(std::vector<double> ns, sequence_->ReadTimestampDeltasNs(
-                                                     static_cast<uint32_t>(profile_.size()) + 1));
-    for (size_t k = 0; k < profile_.size() && k < ns.size(); ++k) {
-      profile_[k].total_ms += ns[k] * 1e-6;
-      ++profile_[k].invokes;
+  last_gpu_ms_ = -1;
+  if (!sequence_->timestamps_supported()) return Status::Ok();
+  const uint32_t slots = profiling_ ? static_cast<uint32_t>(profile_step_.size()) + 1 : 2;
+  VKD_ASSIGN_OR_RETURN(std::vector<double> ns, sequence_->ReadTimestampDeltasNs(slots));
+  double total_ns = 0;
+  for (size_t i = 0; i < ns.size(); ++i) {
+    total_ns += ns[i];
+    if (profiling_ && profile_step_[i] >= 0) {
+      KernelProfile& kp = profile_[profile_step_[i]];
+      kp.total_ms += ns[i] * 1e-6;
+      ++kp.invokes;
     }
   }
+  last_gpu_ms_ = total_ns * 1e-6;
   return Status::Ok();
 }
 

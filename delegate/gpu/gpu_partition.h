@@ -55,12 +55,21 @@ class GpuPartition {
   // propagation). Cheap when the shapes are those of the last call.
   Status Prepare(const std::vector<ir::Tensor>& tensors);
   // inputs[i]: dense float data of partition input i; outputs[i]: where
-  // partition output i goes.
+  // partition output i goes. The host only memcpy's: layout and precision
+  // are converted by dispatches inside the recorded sequence.
   Status Invoke(const std::vector<const float*>& inputs, const std::vector<float*>& outputs);
 
   const partition::Partition& partition() const { return partition_; }
   const Program& program() const { return program_; }
+  // Dispatches per invoke of the program's kernels (what fusion decides),
+  // and of the input/output conversions around them.
   int num_dispatches() const { return static_cast<int>(program_.kernels.size()); }
+  int num_io_dispatches() const { return static_cast<int>(io_kernels_.size()); }
+  // Pipeline barriers recorded between dispatches per invoke.
+  int num_barriers() const { return barriers_; }
+  // GPU time of the last invoke (first to last command, timestamps), in ms;
+  // -1 when the device has no compute timestamps.
+  double last_gpu_ms() const { return last_gpu_ms_; }
   const PartitionInitStats& init_stats() const { return init_; }
   size_t arena_bytes() const { return arena_ ? arena_->size() : 0; }
   size_t constant_bytes() const { return constants_ ? constants_->size() : 0; }
@@ -70,9 +79,25 @@ class GpuPartition {
   }
 
  private:
+  // A partition input or output converted between the caller's dense fp32
+  // and the internal layout on the GPU (io_pack.glsl / io_unpack.glsl).
+  struct IoKernel {
+    bool input = true;
+    int tensor = -1;           // program tensor in the arena
+    VkDeviceSize offset = 0;   // of its dense data in upload_ or readback_
+    VkDeviceSize bytes = 0;    // dense fp32 bytes
+    std::unique_ptr<gpu::ComputePipeline> pipeline;
+    std::array<uint32_t, 3> groups{};
+    VkDescriptorSet set = VK_NULL_HANDLE;
+  };
+
   Status Compile();
   Status PlanAndUpload();
+  Status CompileIo();
   Status Record();
+  StatusOr<std::unique_ptr<gpu::ComputePipeline>> MakePipeline(const shaders::KernelSpec& spec,
+                                                              size_t num_bindings,
+                                                              std::array<uint32_t, 3>* groups);
 
   std::shared_ptr<GpuContext> context_;
   const ir::Graph& graph_;
@@ -82,14 +107,19 @@ class GpuPartition {
   PartitionInitStats init_;
   std::vector<std::unique_ptr<gpu::ComputePipeline>> pipelines_;  // per kernel
   std::vector<std::array<uint32_t, 3>> groups_;                   // per kernel, from codegen
-  std::unique_ptr<gpu::Buffer> arena_, constants_, upload_, readback_;
+  std::unique_ptr<gpu::Buffer> arena_, constants_;
+  // Host-visible staging for the dense fp32 inputs and outputs (IoKernel).
+  std::unique_ptr<gpu::Buffer> upload_, readback_;
   std::vector<VkDeviceSize> offsets_;  // per program tensor: in arena_ or constants_
-  std::vector<VkDeviceSize> io_offsets_in_, io_offsets_out_;  // in upload_/readback_
   std::unique_ptr<gpu::DescriptorArena> descriptors_;
   std::vector<VkDescriptorSet> sets_;
   std::unique_ptr<gpu::CommandSequence> sequence_;
+  std::vector<IoKernel> io_kernels_;
   std::vector<KernelProfile> profile_;
   bool profiling_ = false;
+  std::vector<int> profile_step_;  // per recorded dispatch: profile_ index, -1 for I/O
+  int barriers_ = 0;
+  double last_gpu_ms_ = -1;
 };
 
 }  // namespace vkd::gpu_delegate
