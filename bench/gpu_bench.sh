@@ -147,10 +147,11 @@ if [ "${TORCH_PEER:-auto}" != 0 ] && [ "$(step_timeout)" -gt 0 ] &&
    timeout -k 5 "$(step_timeout)" python3 -c "import torch; assert torch.cuda.is_available()" >/dev/null 2>&1; then
   run torch "$OUT/torch.log" env PYTHONUNBUFFERED=1 python3 "$HERE/torch_peer.py" --runs="$RUNS" --warmup="$WARMUP"
   grep -E '^torch_[a-z0-9_]+=' "$OUT/torch.log" >> "$RES"
+  grep -q '^torch_eager_fp32_ms=[0-9]' "$OUT/torch.log" || warn "PyTorch peer failed: $(tail -1 "$OUT/torch.log")"
 else
   log "PyTorch peer: skipped (no python3 torch with CUDA)"; kv torch skipped
 fi
-tv() { grep -E "^$1=" "$RES" | tail -1 | cut -d= -f2-; }
+tv() { local v; v=$(grep -E "^$1=" "$RES" | tail -1 | cut -d= -f2-); echo "${v:-n/a}"; }
 
 # --- the table ----------------------------------------------------------------------------------
 row() { printf '%-38s %12s  %s\n' "$1" "${2/#n\/a */n/a}" "${3:-}"; }  # "n/a ms" -> "n/a"
@@ -158,10 +159,10 @@ lat_row() {  # NAME LABEL
   local j=$OUT/$1.json
   local med; med=$(jv "$j" latency_ms.median %.3f)
   local gpu host disp bar; gpu=$(jv "$j" gpu_ms_per_invoke %.3f); host=$(jv "$j" host_ms_per_invoke %.3f)
-  disp=$(jv "$j" dispatches_per_invoke); bar=$(jv "$j" barriers_per_invoke)
+  disp=$(jv "$j" dispatches_per_invoke); bar=$(jv "$j" barriers_per_invoke); local io; io=$(jv "$j" io_dispatches_per_invoke)
   kv "$1.median_ms" "$med"; kv "$1.gpu_ms_per_invoke" "$gpu"; kv "$1.host_ms_per_invoke" "$host"
-  kv "$1.dispatches" "$disp"; kv "$1.barriers" "$bar"; kv "$1.backend" "$(jv "$j" backend)"
-  row "$2" "$med ms" "gpu $gpu ms, host $host ms per invoke; $disp dispatches, $bar barriers"
+  kv "$1.dispatches" "$disp"; kv "$1.io_dispatches" "$io"; kv "$1.barriers" "$bar"; kv "$1.backend" "$(jv "$j" backend)"
+  row "$2" "$med ms" "gpu $gpu ms, host $host ms per invoke; $disp dispatches ($io I/O), $bar barriers"
 }
 init_row() {  # STATE
   local j=$OUT/init_$1.json

@@ -106,14 +106,14 @@ Status CompareWithTfLite(const std::string& model_path, const std::vector<HostTe
   TfLiteRunOptions o;
   o.num_threads = num_threads;
   o.use_xnnpack = true;
-  VKD_ASSIGN_OR_RETURN(TfLiteTiming t,
-                       TimeTfLite(model_path, o, inputs, 0, warmup_runs, num_runs));
+  VKD_ASSIGN_OR_RETURN(TfLiteTiming t, TimeTfLite(model_path, o, inputs, 0, warmup_runs, num_runs));
   VKD_ASSIGN_OR_RETURN(double diff, MaxAbsDifference(ours, t.outputs));
   const LatencyStats st = t.stats();
-  std::printf("  tflite cpu   TFLite %s + XNNPACK, %d thread%s: median %.3f ms (%d runs); "
-              "latency ratio vkdelegate/TFLite %.2f; max |output difference| %.3g\n",
-              TfLiteRunner::Version().c_str(), num_threads, num_threads == 1 ? "" : "s",
-              st.median, num_runs, our_stats.median / st.median, diff);
+  std::printf(
+      "  tflite cpu   TFLite %s + XNNPACK, %d thread%s: median %.3f ms (%d runs); "
+      "latency ratio vkdelegate/TFLite %.2f; max |output difference| %.3g\n",
+      TfLiteRunner::Version().c_str(), num_threads, num_threads == 1 ? "" : "s", st.median,
+      num_runs, our_stats.median / st.median, diff);
   (*report)["tflite_cpu"] = {{"version", TfLiteRunner::Version()},
                              {"kernels", "xnnpack"},
                              {"num_threads", num_threads},
@@ -183,8 +183,8 @@ int RunInTfLiteHost(const std::string& graph_path, const Flags& flags, int num_t
       const HostTensor spec = (*probe)->InputSpec(i);
       inputs.push_back(RandomTensor(spec.type, spec.shape, seed + static_cast<uint32_t>(i)));
     }
-    if (Status s = CompareWithTfLite(graph_path, inputs, timing->outputs, num_threads,
-                                     warmup_runs, num_runs, st, &report);
+    if (Status s = CompareWithTfLite(graph_path, inputs, timing->outputs, num_threads, warmup_runs,
+                                     num_runs, st, &report);
         !s.ok()) {
       return Fail(s.message());
     }
@@ -198,10 +198,12 @@ int RunInTfLiteHost(const std::string& graph_path, const Flags& flags, int num_t
 Status CompareWithTfLite(const std::string&, const std::vector<HostTensor>&,
                          const std::vector<HostTensor>&, int, int, int, const LatencyStats&,
                          nlohmann::json*) {
-  return UnavailableError("--compare_tflite: vkd-bench was built without TFLite (run scripts/setup.sh)");
+  return UnavailableError(
+      "--compare_tflite: vkd-bench was built without TFLite (run scripts/setup.sh)");
 }
 int RunInTfLiteHost(const std::string&, const Flags&, int, int, int, uint32_t, bool) {
-  return Fail("--external_delegate_path: vkd-bench was built without TFLite (run scripts/setup.sh)");
+  return Fail(
+      "--external_delegate_path: vkd-bench was built without TFLite (run scripts/setup.sh)");
 }
 #endif
 
@@ -218,6 +220,11 @@ int Run(int argc, char** argv) {
   flags.Define("gpu_cache_dir", DefaultCacheDir(),
                "SPIR-V and pipeline cache directory (empty: no disk cache)");
   flags.Define("gpu_validation", "false", "enable the Khronos validation layer (slow)");
+  flags.Define("gpu_tuning", "auto",
+               "time kernel variants at first prepare and cache the fastest: auto (real GPUs, "
+               "small budget), off (device heuristics), full (every kernel shape, any device)");
+  flags.Define("gpu_force_variant", "",
+               "comma list of kernel variants to use wherever offered (e.g. gemm_ksplit8)");
   flags.Define("gpu_enable_quant", "false",
                "quantized models: run int8/uint8 ops in float on the GPU (QUANTIZE/DEQUANTIZE at "
                "partition edges) instead of on the CPU int8 kernels");
@@ -241,8 +248,7 @@ int Run(int argc, char** argv) {
   flags.Define("external_delegate_path", "",
                "run in the TFLite host with this delegate plug-in (libvkdelegate.so), as "
                "benchmark_model does");
-  flags.Define("external_delegate_options", "",
-               "options of the plug-in: 'key:value;key:value'");
+  flags.Define("external_delegate_options", "", "options of the plug-in: 'key:value;key:value'");
   flags.Define("help", "false", "print this help");
   if (Status s = flags.Parse(argc, argv); !s.ok()) {
     std::fprintf(stderr, "vkd-bench: %s\n", s.message().c_str());
@@ -298,6 +304,17 @@ int Run(int argc, char** argv) {
   ro.gpu.device_index = *device;
   ro.gpu.precision = *fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
   ro.gpu.cache_dir = flags.GetString("gpu_cache_dir");
+  const std::string tuning = flags.GetString("gpu_tuning");
+  if (tuning == "auto") {
+    ro.gpu.tuning = gpu_delegate::GpuOptions::Tuning::kAuto;
+  } else if (tuning == "off") {
+    ro.gpu.tuning = gpu_delegate::GpuOptions::Tuning::kOff;
+  } else if (tuning == "full") {
+    ro.gpu.tuning = gpu_delegate::GpuOptions::Tuning::kFull;
+  } else {
+    return Fail("--gpu_tuning must be auto, off or full, not '" + tuning + "'");
+  }
+  ro.gpu.force_variants = SplitComma(flags.GetString("gpu_force_variant"));
   ro.gpu.enable_validation = *validation;
   ro.gpu.enable_profiling = *profiling;
   auto enable_quant = flags.GetBool("gpu_enable_quant");
@@ -407,6 +424,8 @@ int Run(int argc, char** argv) {
     gpu_init.shader_ms += i.shader_ms;
     gpu_init.pipeline_ms += i.pipeline_ms;
     gpu_init.upload_ms += i.upload_ms;
+    gpu_init.tuning_ms += i.tuning_ms;
+    gpu_init.tuned_shapes += i.tuned_shapes;
     gpu_init.record_ms += i.record_ms;
     gpu_init.shader_compiles += i.shader_compiles;
     gpu_constant_bytes += p->constant_bytes();
@@ -480,12 +499,30 @@ int Run(int argc, char** argv) {
   if (on_gpu) {
     std::printf(
         "; vulkan %.2f, partition %.2f, build %.2f, shaders %.2f [%s cache: %d compiled, "
-        "%d from disk], pipelines %.2f, upload %.2f, record %.2f",
+        "%d from disk], pipelines %.2f, upload %.2f, tuning %.2f [%d shapes], record %.2f",
         runner->gpu_context_ms(), runner->partition_ms(), gpu_init.build_ms, gpu_init.shader_ms,
         cache_state, cache_delta.compiles, cache_delta.disk_hits, gpu_init.pipeline_ms,
-        gpu_init.upload_ms, gpu_init.record_ms);
+        gpu_init.upload_ms, gpu_init.tuning_ms, gpu_init.tuned_shapes, gpu_init.record_ms);
   }
   std::printf(")\n");
+  if (on_gpu) {
+    std::map<std::string, int> variant_count, how_count;
+    for (const auto& part : runner->partitions()) {
+      for (const auto& k : part->profile()) {
+        if (k.variant.empty()) continue;
+        ++variant_count[k.variant];
+        ++how_count[k.chosen_by];
+      }
+    }
+    if (!variant_count.empty()) {
+      std::printf("  variants    ");
+      for (const auto& [v, c] : variant_count) std::printf(" %s x%d", v.c_str(), c);
+      std::printf("  (chosen:");
+      for (const auto& [h, c] : how_count) std::printf(" %s %d", h.c_str(), c);
+      std::printf("); vulkan instance %.2f ms, device %.2f ms\n", gctx->instance_ms(),
+                  gctx->device_ms());
+    }
+  }
   std::printf("  memory       cpu arena %.2f MiB", runner->interpreter().arena_bytes() / 1048576.0);
   if (on_gpu) {
     std::printf(", gpu activations %.2f MiB, gpu weights %.2f MiB, gpu peak %.2f MiB",
@@ -496,8 +533,9 @@ int Run(int argc, char** argv) {
   std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
               st.median, st.mean, st.max, *num_runs);
   if (gpu_timed) {
-    std::printf("  gpu / host   GPU %.3f ms + host %.3f ms per invoke (medians; host = wall - GPU)\n",
-                gpu_st.median, host_st.median);
+    std::printf(
+        "  gpu / host   GPU %.3f ms + host %.3f ms per invoke (medians; host = wall - GPU)\n",
+        gpu_st.median, host_st.median);
   }
 
   nlohmann::json report;
@@ -548,12 +586,30 @@ int Run(int argc, char** argv) {
   report["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
   if (on_gpu) {
     report["init_breakdown_ms"]["vulkan_context"] = runner->gpu_context_ms();
+    report["init_breakdown_ms"]["vulkan_instance"] = gctx->instance_ms();
+    report["init_breakdown_ms"]["vulkan_device"] = gctx->device_ms();
+    report["init_breakdown_ms"]["vkdelegate"] = init_ms - gctx->instance_ms() - gctx->device_ms();
     report["init_breakdown_ms"]["partition"] = runner->partition_ms();
     report["init_breakdown_ms"]["gpu_build"] = gpu_init.build_ms;
     report["init_breakdown_ms"]["shader_compile"] = gpu_init.shader_ms;
     report["init_breakdown_ms"]["pipeline_creation"] = gpu_init.pipeline_ms;
     report["init_breakdown_ms"]["upload"] = gpu_init.upload_ms;
     report["init_breakdown_ms"]["record"] = gpu_init.record_ms;
+    report["init_breakdown_ms"]["tuning"] = gpu_init.tuning_ms;
+    report["tuned_shapes"] = gpu_init.tuned_shapes;
+    // Which variant every GPU kernel runs, and how it was chosen.
+    nlohmann::json variants = nlohmann::json::array();
+    for (const auto& part : runner->partitions()) {
+      for (const auto& k : part->profile()) {
+        if (k.variant.empty()) continue;
+        variants.push_back({{"kernel", k.name},
+                            {"nodes", k.nodes},
+                            {"variant", k.variant},
+                            {"chosen_by", k.chosen_by},
+                            {"tuned", k.chosen_by.rfind("tuned", 0) == 0}});
+      }
+    }
+    report["kernel_variants"] = variants;
     report["shader_cache"] = {{"state", cache_state},
                               {"compiled", cache_delta.compiles},
                               {"disk_hits", cache_delta.disk_hits},
@@ -589,8 +645,8 @@ int Run(int argc, char** argv) {
     }
     for (const auto& part : runner->partitions()) {
       for (const auto& k : part->profile()) {
-        rows.push_back({k.name, k.nodes.empty() ? "IO" : ir::OpTypeName(g.nodes[k.nodes[0]].op), "gpu", k.nodes,
-                        k.invokes ? k.total_ms / k.invokes : 0, k.flops});
+        rows.push_back({k.name, k.nodes.empty() ? "IO" : ir::OpTypeName(g.nodes[k.nodes[0]].op),
+                        "gpu", k.nodes, k.invokes ? k.total_ms / k.invokes : 0, k.flops});
       }
     }
     double total = 0;
@@ -654,8 +710,8 @@ int Run(int argc, char** argv) {
   }
 
   if (*compare_tflite) {
-    if (Status s = CompareWithTfLite(graph_path, inputs, first_outputs, *num_threads,
-                                     *warmup_runs, *num_runs, st, &report);
+    if (Status s = CompareWithTfLite(graph_path, inputs, first_outputs, *num_threads, *warmup_runs,
+                                     *num_runs, st, &report);
         !s.ok()) {
       return Fail(s.message());
     }

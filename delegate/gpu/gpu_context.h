@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "delegate/gpu/kernel_choices.h"
 #include "gpu_runtime/device.h"
 #include "gpu_runtime/instance.h"
 #include "gpu_runtime/memory.h"
@@ -32,6 +34,19 @@ struct GpuOptions {
   // Kernel variants: -1 picks by device (shared-memory tiling on GPUs,
   // register blocking on CPU devices such as lavapipe); 0/1 force them.
   int shared_memory_kernels = -1;
+  // Kernel variant names (KernelVariant::name, e.g. "gemm_ksplit8") used
+  // wherever a kernel offers them, before tuning and heuristics: tests force
+  // each variant this way. Also read from VKD_FORCE_VARIANT (comma list).
+  std::vector<std::string> force_variants;
+  // Timing the variants of each kernel shape at first prepare (timestamp
+  // queries), keeping the fastest and caching the choice in cache_dir:
+  //   kAuto  on real GPUs (not CPU devices), within tuning_budget_ms per
+  //          partition; shapes past the budget keep the heuristic choice;
+  //   kOff   heuristics from device facts only;
+  //   kFull  every kernel with variants, on any device, no budget.
+  enum class Tuning { kAuto, kOff, kFull };
+  Tuning tuning = Tuning::kAuto;
+  double tuning_budget_ms = 300;
 };
 
 class GpuContext {
@@ -49,7 +64,14 @@ class GpuContext {
   shaders::SpirvCache& spirv_cache() const { return *spirv_cache_; }
   // "<device name>|<driver info>|<api version>": part of the SPIR-V cache key.
   const std::string& device_key() const { return device_key_; }
-  // Saves the pipeline cache blob (when cache_dir is set).
+  // Tuned kernel variants per shape, shared by the partitions (and saved
+  // with the other caches).
+  KernelChoices& kernel_choices() const { return *kernel_choices_; }
+  // Start-up cost outside vkdelegate's own work: vkCreateInstance (loader,
+  // layers, every ICD) and device creation.
+  double instance_ms() const { return instance_ms_; }
+  double device_ms() const { return device_ms_; }
+  // Saves the pipeline cache blob and new tuning results (when cache_dir is set).
   Status SaveCaches() const;
 
  private:
@@ -61,7 +83,9 @@ class GpuContext {
   std::unique_ptr<gpu::MemoryAllocator> allocator_;
   std::unique_ptr<gpu::PipelineCache> pipeline_cache_;
   std::unique_ptr<shaders::SpirvCache> spirv_cache_;
+  std::unique_ptr<KernelChoices> kernel_choices_;
   std::string device_key_;
+  double instance_ms_ = 0, device_ms_ = 0;
 };
 
 }  // namespace vkd::gpu_delegate

@@ -33,7 +33,7 @@ double KernelFlops(const shaders::KernelSpec& spec) {
   };
   const shaders::TensorDims& o = spec.out;
   const double outputs = double(o.b) * o.h * o.w * o.c;
-  if (spec.main == "conv2d_gemm" || spec.main == "conv2d_gemm_tiled") {
+  if (spec.main.rfind("conv2d_gemm", 0) == 0) {
     return 2.0 * param("ROWS") * spec.inputs[0].c * o.c;
   }
   if (spec.main == "conv2d") return 2.0 * outputs * param("KH") * param("KW") * spec.inputs[0].c;
@@ -80,57 +80,11 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   po.shared_memory_kernels = shared < 0 ? !po.cpu_device : shared != 0;
   VKD_ASSIGN_OR_RETURN(program_, BuildProgram(graph_, tensors, partition_, po));
   init_.build_ms = MsSince(t0);
-  VKD_RETURN_IF_ERROR(Compile());
   VKD_RETURN_IF_ERROR(PlanAndUpload());
-  VKD_RETURN_IF_ERROR(CompileIo());
+  VKD_RETURN_IF_ERROR(ChooseVariants());
+  VKD_RETURN_IF_ERROR(Compile());
   VKD_RETURN_IF_ERROR(Record());
   input_shapes_ = std::move(shapes);
-  return Status::Ok();
-}
-
-StatusOr<std::unique_ptr<gpu::ComputePipeline>> GpuPartition::MakePipeline(
-    const shaders::KernelSpec& spec, size_t num_bindings, std::array<uint32_t, 3>* groups) {
-  shaders::CompileOptions co;
-  co.optimize = true;
-  co.validate = context_->options().enable_validation;
-  Clock::time_point t0 = Clock::now();
-  VKD_ASSIGN_OR_RETURN(shaders::GeneratedShader gen, shaders::GenerateShader(spec));
-  VKD_ASSIGN_OR_RETURN(
-      std::vector<uint32_t> spirv,
-      context_->spirv_cache().GetOrCompile(gen.source, spec.name, context_->device_key(), co));
-  init_.shader_ms += MsSince(t0);
-  if (gen.num_buffers != num_bindings) {
-    return InternalError(spec.name + ": shader has " + std::to_string(gen.num_buffers) +
-                         " bindings, program " + std::to_string(num_bindings));
-  }
-  t0 = Clock::now();
-  gpu::ComputePipelineDesc desc;
-  desc.name = spec.name;
-  desc.spirv = std::move(spirv);
-  desc.num_buffers = gen.num_buffers;
-  desc.specialization = std::move(gen.specialization);
-  VKD_ASSIGN_OR_RETURN(auto pipeline, gpu::ComputePipeline::Create(context_->device(), desc,
-                                                                   &context_->pipeline_cache()));
-  init_.pipeline_ms += MsSince(t0);
-  *groups = {gen.groups[0], gen.groups[1], gen.groups[2]};
-  return pipeline;
-}
-
-Status GpuPartition::Compile() {
-  const shaders::SpirvCacheStats before = context_->spirv_cache().stats();
-  profile_.clear();
-  for (const ProgramKernel& k : program_.kernels) {
-    std::array<uint32_t, 3> groups;
-    VKD_ASSIGN_OR_RETURN(auto pipeline, MakePipeline(k.spec, k.bindings.size(), &groups));
-    pipelines_.push_back(std::move(pipeline));
-    groups_.push_back(groups);
-    KernelProfile kp;
-    kp.name = k.spec.name;
-    kp.nodes = k.nodes;
-    kp.flops = KernelFlops(k.spec);
-    profile_.push_back(std::move(kp));
-  }
-  init_.shader_compiles = context_->spirv_cache().stats().compiles - before.compiles;
   return Status::Ok();
 }
 
@@ -232,32 +186,14 @@ Status GpuPartition::PlanAndUpload() {
                                     " bytes of staging, over the device's storage buffer range");
     }
   }
-  VKD_ASSIGN_OR_RETURN(upload_, alloc.CreateBuffer(std::max(io_bytes[0], align),
-                                                   gpu::MemoryDomain::kUpload));
-  VKD_ASSIGN_OR_RETURN(readback_, alloc.CreateBuffer(std::max(io_bytes[1], align),
-                                                     gpu::MemoryDomain::kReadback));
+  VKD_ASSIGN_OR_RETURN(
+      upload_, alloc.CreateBuffer(std::max(io_bytes[0], align), gpu::MemoryDomain::kUpload));
+  VKD_ASSIGN_OR_RETURN(
+      readback_, alloc.CreateBuffer(std::max(io_bytes[1], align), gpu::MemoryDomain::kReadback));
   if (!upload_->mapped() || !readback_->mapped()) {
     return UnavailableError("no host-visible memory for the partition's staging buffers");
   }
   init_.upload_ms = MsSince(t0);
-  return Status::Ok();
-}
-
-Status GpuPartition::CompileIo() {
-  const auto& tensors = program_.tensors;
-  for (IoKernel& io : io_kernels_) {
-    const ProgramTensor& t = tensors[io.tensor];
-    shaders::KernelSpec spec;
-    spec.name = (io.input ? "pack_input[" : "unpack_output[") + t.name + "]";
-    spec.main = io.input ? "io_pack" : "io_unpack";
-    spec.precision = context_->precision();
-    spec.out = t.dims;
-    spec.inputs = {t.dims};
-    spec.dense_in0 = io.input;
-    spec.dense_out = !io.input;
-    spec.invocations = t.dims.vec4_count();
-    VKD_ASSIGN_OR_RETURN(io.pipeline, MakePipeline(spec, 2, &io.groups));
-  }
   return Status::Ok();
 }
 
@@ -267,9 +203,9 @@ Status GpuPartition::Record() {
   uint32_t total_bindings = 2 * static_cast<uint32_t>(io_kernels_.size());
   for (const auto& k : program_.kernels) total_bindings += static_cast<uint32_t>(k.bindings.size());
   const uint32_t total_sets = static_cast<uint32_t>(program_.kernels.size() + io_kernels_.size());
-  VKD_ASSIGN_OR_RETURN(descriptors_,
-                       gpu::DescriptorArena::Create(context_->device(), std::max<uint32_t>(1, total_sets),
-                                                    std::max<uint32_t>(1, total_bindings)));
+  VKD_ASSIGN_OR_RETURN(descriptors_, gpu::DescriptorArena::Create(
+                                         context_->device(), std::max<uint32_t>(1, total_sets),
+                                         std::max<uint32_t>(1, total_bindings)));
   auto buffer_of = [&](int t) { return tensors[t].constant ? constants_.get() : arena_.get(); };
   sets_.clear();
   for (size_t k = 0; k < program_.kernels.size(); ++k) {
@@ -285,9 +221,9 @@ Status GpuPartition::Record() {
                                       tensors[io.tensor].bytes};
     const gpu::BufferBinding dense{io.input ? upload_->handle() : readback_->handle(), io.offset,
                                    io.bytes};
-    VKD_ASSIGN_OR_RETURN(io.set, descriptors_->Allocate(*io.pipeline, io.input
-                                                                          ? std::vector{internal, dense}
-                                                                          : std::vector{dense, internal}));
+    VKD_ASSIGN_OR_RETURN(
+        io.set, descriptors_->Allocate(*io.pipeline, io.input ? std::vector{internal, dense}
+                                                              : std::vector{dense, internal}));
   }
 
   // What each dispatch writes and reads in the arena, in execution order:
@@ -302,7 +238,8 @@ Status GpuPartition::Record() {
   std::vector<Step> steps;
   auto range_of = [&](int t) { return Range{offsets_[t], offsets_[t] + tensors[t].bytes}; };
   for (const IoKernel& io : io_kernels_) {
-    if (io.input) steps.push_back({io.pipeline.get(), io.set, io.groups, {range_of(io.tensor)}, {}});
+    if (io.input)
+      steps.push_back({io.pipeline.get(), io.set, io.groups, {range_of(io.tensor)}, {}});
   }
   for (size_t k = 0; k < program_.kernels.size(); ++k) {
     const auto& b = program_.kernels[k].bindings;
@@ -313,7 +250,8 @@ Status GpuPartition::Record() {
     steps.push_back(std::move(s));
   }
   for (const IoKernel& io : io_kernels_) {
-    if (!io.input) steps.push_back({io.pipeline.get(), io.set, io.groups, {}, {range_of(io.tensor)}});
+    if (!io.input)
+      steps.push_back({io.pipeline.get(), io.set, io.groups, {}, {range_of(io.tensor)}});
   }
 
   profiling_ = context_->options().enable_profiling;

@@ -27,6 +27,8 @@ struct PartitionInitStats {
   double shader_ms = 0;     // codegen + SPIR-V (shaderc or cache)
   double pipeline_ms = 0;   // vkCreateComputePipelines
   double upload_ms = 0;     // constants to the GPU
+  double tuning_ms = 0;     // timing kernel variants (their pipelines included)
+  int tuned_shapes = 0;     // kernel shapes measured in this prepare
   double record_ms = 0;     // buffers, descriptor sets, command recording
   int shader_compiles = 0;  // SPIR-V modules compiled (cache misses)
 };
@@ -34,8 +36,12 @@ struct PartitionInitStats {
 struct KernelProfile {
   std::string name;        // "conv2d[node 3 CONV_2D]"
   std::vector<int> nodes;  // graph nodes it computes
-  double flops = 0;        // arithmetic per invoke (multiply-adds count 2), 0 when not counted
-  double total_ms = 0;     // GPU time summed over profiled invokes
+  std::string variant;     // KernelVariant::name; empty for kernels with one form
+  // How the variant was chosen: "forced", "tuned" (measured in this run),
+  // "tuned-cache" (measured before, remembered), "heuristic".
+  std::string chosen_by;
+  double flops = 0;     // arithmetic per invoke (multiply-adds count 2), 0 when not counted
+  double total_ms = 0;  // GPU time summed over profiled invokes
   int64_t invokes = 0;
 };
 
@@ -83,21 +89,32 @@ class GpuPartition {
   // and the internal layout on the GPU (io_pack.glsl / io_unpack.glsl).
   struct IoKernel {
     bool input = true;
-    int tensor = -1;           // program tensor in the arena
-    VkDeviceSize offset = 0;   // of its dense data in upload_ or readback_
-    VkDeviceSize bytes = 0;    // dense fp32 bytes
+    int tensor = -1;          // program tensor in the arena
+    VkDeviceSize offset = 0;  // of its dense data in upload_ or readback_
+    VkDeviceSize bytes = 0;   // dense fp32 bytes
     std::unique_ptr<gpu::ComputePipeline> pipeline;
     std::array<uint32_t, 3> groups{};
     VkDescriptorSet set = VK_NULL_HANDLE;
   };
 
-  Status Compile();
+  // A pipeline to create: codegen and SPIR-V done (sequentially, through the
+  // SPIR-V cache), vkCreateComputePipelines pending (run in parallel).
+  struct PipelineJob {
+    gpu::ComputePipelineDesc desc;
+    std::array<uint32_t, 3> groups{};
+    std::unique_ptr<gpu::ComputePipeline> pipeline;
+  };
+
+  // gpu_partition.cc
   Status PlanAndUpload();
-  Status CompileIo();
   Status Record();
-  StatusOr<std::unique_ptr<gpu::ComputePipeline>> MakePipeline(const shaders::KernelSpec& spec,
-                                                              size_t num_bindings,
-                                                              std::array<uint32_t, 3>* groups);
+  // gpu_partition_compile.cc: variant choice (forced, remembered, tuned or
+  // heuristic), then the pipelines of the program and the I/O kernels.
+  Status ChooseVariants();
+  Status Tune(const std::vector<int>& kernels, const std::string& key);
+  Status Compile();
+  StatusOr<PipelineJob> Describe(const shaders::KernelSpec& spec, size_t num_bindings);
+  Status CreatePipelines(std::vector<PipelineJob*>& jobs);
 
   std::shared_ptr<GpuContext> context_;
   const ir::Graph& graph_;
@@ -117,6 +134,7 @@ class GpuPartition {
   std::vector<IoKernel> io_kernels_;
   std::vector<KernelProfile> profile_;
   bool profiling_ = false;
+  std::vector<std::string> variant_, chosen_by_;  // per kernel, for profile_
   std::vector<int> profile_step_;  // per recorded dispatch: profile_ index, -1 for I/O
   int barriers_ = 0;
   double last_gpu_ms_ = -1;

@@ -91,8 +91,50 @@ Status BindConvOperands(LoweringContext& ctx, int in, std::vector<float> weights
   return Status::Ok();
 }
 
-// The 4x4-blocked GEMM: 1x1 convolutions with stride 1 and no padding, and
-// FULLY_CONNECTED. `rows` pixels of `k` channels times [units][k] weights.
+// The GEMM variants of 1x1 convolutions with stride 1 and no padding, and
+// FULLY_CONNECTED: `rows` pixels of `k` channels times [units][k] weights,
+// all reading the weights as RelayoutConvWeights lays them out.
+//   gemm_reg4x4  4 rows x 4 channels per invocation, no shared memory
+//                (conv2d_gemm.glsl): CPU devices such as lavapipe;
+//   gemm_tiled   64 rows x 16 channels per workgroup through shared memory
+//                (conv2d_gemm_tiled.glsl): many rows;
+//   gemm_ksplit4 / gemm_ksplit8  4 or 8 rows x 4 channels per workgroup,
+//                K split over its 64 invocations (conv2d_gemm_ksplit.glsl):
+//                few rows and long K, where tiles would leave the GPU idle.
+std::vector<KernelVariant> GemmVariants(int rows, const TensorDims& out) {
+  std::vector<KernelVariant> v;
+  v.push_back({"gemm_reg4x4", "conv2d_gemm", int64_t{(rows + 3) / 4} * out.c4(), 64, {{"RPG", 4}}});
+  v.push_back({"gemm_tiled",
+               "conv2d_gemm_tiled",
+               int64_t{(rows + 63) / 64} * ((out.c4() + 3) / 4) * 64,
+               64,
+               {{"RPG", 4}}});
+  for (int rpg : {4, 8}) {
+    const int r = std::min(rpg, rows);
+    if (rpg == 8 && r <= 4) break;  // the same as ksplit4 for so few rows
+    v.push_back({"gemm_ksplit" + std::to_string(rpg),
+                 "conv2d_gemm_ksplit",
+                 int64_t{(rows + r - 1) / r} * out.c4() * 64,
+                 64,
+                 {{"RPG", r}}});
+  }
+  return v;
+}
+
+// Which GEMM variant without measurements (the tuner may replace it). The
+// thresholds come from the H200 profile of MobileNetV2: tiles reach
+// 1.4-4.2 TFLOP/s on layers of several hundred workgroups and fall to
+// 0.25-0.55 TFLOP/s on layers of 20-100 (7x7 and 14x14 maps).
+int PickGemmVariant(const LoweringContext& ctx, int rows, const TensorDims& in,
+                    const TensorDims& out) {
+  if (ctx.cpu_device() || !ctx.shared_memory_kernels()) return 0;
+  const int64_t tiled_groups = int64_t{(rows + 63) / 64} * ((out.c4() + 3) / 4);
+  if (tiled_groups >= 384) return 1;
+  if (in.c4() >= 16) return rows > 4 ? 3 : 2;
+  return 0;
+}
+
+// The GEMM kernel of a 1x1 convolution or FULLY_CONNECTED, with its variants.
 StatusOr<LoweredKernel> GemmKernel(LoweringContext& ctx, int in, const TensorDims& in_dims,
                                    const TensorDims& out_dims, const float* weights, int units,
                                    int k, ir::Activation act) {
@@ -102,15 +144,9 @@ StatusOr<LoweredKernel> GemmKernel(LoweringContext& ctx, int in, const TensorDim
   l.spec.const_buffers = {"weights", "bias"};
   const int rows = out_dims.b * out_dims.h * out_dims.w;
   l.spec.int_params = {{"ROWS", rows}};
-  if (ctx.shared_memory_kernels()) {
-    // 64 invocations per 64-row x 4-block tile (conv2d_gemm_tiled.glsl).
-    l.spec.main = "conv2d_gemm_tiled";
-    l.spec.local_size = 64;
-    l.spec.invocations = int64_t{(rows + 63) / 64} * ((out_dims.c4() + 3) / 4) * 64;
-  } else {
-    l.spec.main = "conv2d_gemm";
-    l.spec.invocations = int64_t{(rows + 3) / 4} * out_dims.c4();
-  }
+  l.variants = GemmVariants(rows, out_dims);
+  l.variant = PickGemmVariant(ctx, rows, in_dims, out_dims);
+  l.spec = WithVariant(l.spec, l.variants[l.variant]);
   VKD_RETURN_IF_ERROR(AppendActivation(act, l.spec.post_ops));
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
   const int w = ctx.AddConstant(RelayoutConvWeights(weights, units, 1, 1, k), "weights");

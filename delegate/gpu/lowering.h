@@ -55,7 +55,9 @@ class LoweringContext {
 };
 
 struct LoweredKernel {
-  shaders::KernelSpec spec;
+  shaders::KernelSpec spec;  // variants[variant] applied, when there are variants
+  std::vector<KernelVariant> variants;
+  int variant = -1;
   std::vector<int> bindings;  // out, inputs, const buffers (program tensors)
   int output_tensor = -1;     // graph tensor the kernel produces
 };

@@ -34,8 +34,31 @@ struct ProgramTensor {
   std::string name;         // for errors and reports
 };
 
+// One way to compute a kernel: its template and dispatch shape. The variants
+// of a kernel bind the same buffers in the same order and compute the same
+// values (each is tested against TFLite on its own); they differ in speed
+// per device — shared-memory tiling, workgroups per layer, split reductions
+// — which the heuristics (ProgramOptions) or the tuner (GpuPartition) decide.
+struct KernelVariant {
+  std::string name;  // stable, for forcing, tuning caches and reports: "gemm_tiled"
+  std::string main;  // GLSL template
+  int64_t invocations = 0;
+  uint32_t local_size = 64;
+  // Set (or replaced) in the spec's int_params. Every variant of a kernel
+  // names the same parameters, so switching variants never leaves one stale.
+  std::vector<std::pair<std::string, int32_t>> int_params;
+};
+
+// `spec` computed the `v` way (template, dispatch, parameters; the name's
+// template prefix follows).
+shaders::KernelSpec WithVariant(const shaders::KernelSpec& spec, const KernelVariant& v);
+
 struct ProgramKernel {
+  // The kernel as the heuristics chose it: variants[variant] applied.
   shaders::KernelSpec spec;
+  // Alternatives, in a fixed order; empty when the kernel has only one form.
+  std::vector<KernelVariant> variants;
+  int variant = -1;
   // Program tensor bound at each binding, in codegen's order: out, inputs,
   // const buffers, post-op operands.
   std::vector<int> bindings;

@@ -461,6 +461,8 @@ StatusOr<Program> ProgramBuilder::Build() {
     pk.spec = std::move(k.spec);
     pk.spec.precision = options_.precision;
     pk.spec.name = pk.spec.main + "[" + ir::NodeLabel(graph_, n) + "]";
+    pk.variants = std::move(k.variants);
+    pk.variant = k.variant;
     pk.bindings = std::move(k.bindings);
     pk.nodes = std::move(nodes);
     const int last = *std::max_element(pk.nodes.begin(), pk.nodes.end());
@@ -480,6 +482,25 @@ StatusOr<Program> ProgramBuilder::Build() {
 }
 
 }  // namespace
+
+shaders::KernelSpec WithVariant(const shaders::KernelSpec& spec, const KernelVariant& v) {
+  shaders::KernelSpec out = spec;
+  out.main = v.main;
+  out.invocations = v.invocations;
+  out.local_size = v.local_size;
+  for (const auto& [name, value] : v.int_params) {
+    auto it = std::find_if(out.int_params.begin(), out.int_params.end(),
+                           [&](const auto& p) { return p.first == name; });
+    if (it != out.int_params.end()) {
+      it->second = value;
+    } else {
+      out.int_params.push_back({name, value});
+    }
+  }
+  const size_t bracket = out.name.find('[');
+  out.name = v.main + (bracket == std::string::npos ? "" : out.name.substr(bracket));
+  return out;
+}
 
 StatusOr<Program> BuildProgram(const ir::Graph& graph, const std::vector<ir::Tensor>& tensors,
                                const partition::Partition& partition,

@@ -235,35 +235,62 @@ TEST(GpuFullyConnectedTest, Sweep) {
   }
 }
 
-// The shared-memory tiled GEMM real GPUs get, forced on this device: row
-// and channel counts around its 64 x 16 tiles and 16-channel steps.
+// Every GEMM variant the heuristics or the tuner may pick (lower_conv.cc
+// GemmVariants), forced on this device so that each is checked against
+// TFLite: rows and channels around the 64 x 16 tiles and 16-channel steps
+// of gemm_tiled, rows around the 4 and 8 rows per workgroup of the K-split
+// kernels and K around their 64 invocations, in fp32 and fp16.
+TEST(GpuFullyConnectedTest, EveryGemmVariant) {
+  VKD_REQUIRE_GPU();
+  for (const char* variant : {"gemm_reg4x4", "gemm_tiled", "gemm_ksplit4", "gemm_ksplit8"}) {
+    int index = 0;
+    for (const ir::Shape& shape : std::vector<ir::Shape>{
+             {1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}, {9, 260}, {5, 1280}}) {
+      for (int units : {1, 5, 17, 64}) {
+        ++index;
+        ir::Graph g = BuildFullyConnected(shape, units, false, kActs[index % 4], true, 80 + index);
+        test::CompareOptions o;
+        o.seed = index;
+        o.force_variant = variant;
+        o.label = std::string(variant) + " " + ir::ShapeToString(shape) +
+                  " units=" + std::to_string(units);
+        EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+      }
+    }
+    for (int hw : {7, 9}) {
+      ConvCase c;
+      c.h = c.w = hw;
+      c.k = 1;
+      c.cin = hw == 7 ? 320 : 24;
+      c.cout = 40;
+      c.act = ir::Activation::kRelu6;
+      ir::Graph g;
+      ASSERT_TRUE(Build(c, 99, &g));
+      test::CompareOptions o;
+      o.force_variant = variant;
+      o.label = std::string(variant) + " " + c.Label();
+      EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+      o.fp16 = true;
+      o.label += " fp16";
+      EXPECT_TRUE(test::GpuMatchesTfLite(g, o, 1e-2));
+    }
+  }
+}
+
+// The shared-memory kernels real GPUs get by default, forced on this device.
 TEST(GpuFullyConnectedTest, SharedMemoryTiledVariant) {
   VKD_REQUIRE_GPU();
   int index = 0;
-  for (const ir::Shape& shape :
-       std::vector<ir::Shape>{{1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}}) {
-    for (int units : {1, 5, 17, 64}) {
+  for (const ir::Shape& shape : std::vector<ir::Shape>{{1, 16}, {65, 20}, {1, 640}}) {
+    for (int units : {1, 17}) {
       ++index;
       ir::Graph g = BuildFullyConnected(shape, units, false, kActs[index % 4], true, 80 + index);
       test::CompareOptions o;
       o.seed = index;
       o.shared_memory_kernels = true;
-      o.label = "tiled " + ir::ShapeToString(shape) + " units=" + std::to_string(units);
+      o.label = "shared-memory " + ir::ShapeToString(shape) + " units=" + std::to_string(units);
       EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
     }
-  }
-  for (int hw : {7, 9}) {
-    ConvCase c;
-    c.h = c.w = hw;
-    c.k = 1;
-    c.cin = 24;
-    c.cout = 40;
-    ir::Graph g;
-    ASSERT_TRUE(Build(c, 99, &g));
-    test::CompareOptions o;
-    o.shared_memory_kernels = true;
-    o.label = "tiled " + c.Label();
-    EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
   }
 }
 

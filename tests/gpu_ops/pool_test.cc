@@ -152,27 +152,32 @@ TEST(GpuMeanTest, FollowedByElementwise) {
   }
 }
 
+// Both SOFTMAX variants (one invocation per pixel; a workgroup per pixel),
+// each forced, and the device's own choice.
 TEST(GpuSoftmaxTest, Sweep) {
   VKD_REQUIRE_GPU();
   int index = 0;
-  for (float beta : {1.0f, 0.5f}) {
-    for (int c : {1, 3, 5, 1001}) {
-      for (const Shape& shape : std::vector<Shape>{{3, c}, {2, 3, 4, c}, {1, 1, 1, c}}) {
-        ++index;
-        writer::GraphBuilder g;
-        const int x = g.AddInput(DataType::kFloat32, shape, "x");
-        const int out = g.AddTensor(DataType::kFloat32, shape, "out");
-        g.AddNode(OpType::kSoftmax, {x}, {out}, ir::SoftmaxOptions{beta}, 1);
-        g.MarkOutput(out);
-        test::CompareOptions co;
-        co.seed = index;
-        co.input_min = -8.0f;
-        co.input_max = 8.0f;
-        co.label = "SOFTMAX " + ir::ShapeToString(shape) + " beta " + std::to_string(beta);
-        EXPECT_TRUE(MatchesInDispatches(g.Build(), co, 1));
+  for (const char* variant : {"", "softmax_pixel", "softmax_wg"})
+    for (float beta : {1.0f, 0.5f}) {
+      for (int c : {1, 3, 5, 1001}) {
+        for (const Shape& shape : std::vector<Shape>{{3, c}, {2, 3, 4, c}, {1, 1, 1, c}}) {
+          ++index;
+          writer::GraphBuilder g;
+          const int x = g.AddInput(DataType::kFloat32, shape, "x");
+          const int out = g.AddTensor(DataType::kFloat32, shape, "out");
+          g.AddNode(OpType::kSoftmax, {x}, {out}, ir::SoftmaxOptions{beta}, 1);
+          g.MarkOutput(out);
+          test::CompareOptions co;
+          co.seed = index;
+          co.input_min = -8.0f;
+          co.input_max = 8.0f;
+          co.force_variant = variant;
+          co.label = "SOFTMAX " + ir::ShapeToString(shape) + " beta " + std::to_string(beta) + " " +
+                     variant;
+          EXPECT_TRUE(MatchesInDispatches(g.Build(), co, 1));
+        }
       }
     }
-  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -30,9 +31,9 @@ std::string DescribeGraph(const ir::Graph& g) {
 bool TfLiteAvailable() { return true; }  // this library is only built with TFLite
 
 namespace {
-// [fp16][shared-memory kernels forced]
-std::shared_ptr<gpu_delegate::GpuContext> contexts[2][2];
-bool tried[2][2] = {};
+// Keyed by "<fp16><tiled>|<forced variant>".
+std::map<std::string, std::shared_ptr<gpu_delegate::GpuContext>> contexts;
+std::map<std::string, bool> tried;
 bool environment_added = false;
 
 // Destroys the shared contexts after the last test and before static
@@ -43,53 +44,51 @@ class GpuContextEnvironment : public ::testing::Environment {
     if (GpuValidationErrors() > 0) {
       ADD_FAILURE() << "Vulkan validation errors:\n" << GpuValidationMessages();
     }
-    for (auto& row : contexts) {
-      for (auto& c : row) c.reset();
-    }
+    contexts.clear();
   }
 };
 
 }  // namespace
 
 // One Vulkan instance and device for the whole test process (as a real
-// application has), validation on.
-std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16, bool tiled) {
-  if (!tried[fp16][tiled]) {
+// application has), validation on; one more per forced kernel choice.
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16, bool tiled,
+                                                           const std::string& force_variant) {
+  const std::string key = std::to_string(fp16) + std::to_string(tiled) + "|" + force_variant;
+  if (!tried[key]) {
     if (!environment_added) ::testing::AddGlobalTestEnvironment(new GpuContextEnvironment);
     environment_added = true;
-    tried[fp16][tiled] = true;
+    tried[key] = true;
     gpu_delegate::GpuOptions o;
     o.enable_validation = true;
     o.precision = fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
     if (tiled) o.shared_memory_kernels = 1;
+    if (!force_variant.empty()) o.force_variants = {force_variant};
     auto ctx = gpu_delegate::GpuContext::Create(o);
     if (ctx.ok())
-      contexts[fp16][tiled] = std::move(ctx).value();
+      contexts[key] = std::move(ctx).value();
     else
       std::fprintf(stderr, "no GPU test context: %s\n", ctx.status().ToString().c_str());
   }
-  return contexts[fp16][tiled];
+  auto it = contexts.find(key);
+  return it == contexts.end() ? nullptr : it->second;
 }
 
 bool GpuAvailable() { return SharedGpuContext(false) != nullptr; }
 
 int GpuValidationErrors() {
   int errors = 0;
-  for (auto& row : contexts) {
-    for (auto& c : row) {
-      if (c) errors += c->instance().validation_error_count();
-    }
+  for (auto& [key, c] : contexts) {
+    if (c) errors += c->instance().validation_error_count();
   }
   return errors;
 }
 
 std::string GpuValidationMessages() {
   std::string all;
-  for (auto& row : contexts) {
-    for (auto& c : row) {
-      if (!c) continue;
-      for (const auto& m : c->instance().RecentValidationMessages()) all += m + "\n";
-    }
+  for (auto& [key, c] : contexts) {
+    if (!c) continue;
+    for (const auto& m : c->instance().RecentValidationMessages()) all += m + "\n";
   }
   return all;
 }
@@ -129,7 +128,8 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
   ro.warn_on_fallback = false;
   ro.partition = options.partitioning;
   if (options.use_gpu) {
-    ro.shared_context = SharedGpuContext(options.fp16, options.shared_memory_kernels);
+    ro.shared_context =
+        SharedGpuContext(options.fp16, options.shared_memory_kernels, options.force_variant);
     if (!ro.shared_context) return fail("no GPU context");
   }
   const int errors_before = options.use_gpu ? GpuValidationErrors() : 0;

@@ -38,6 +38,9 @@ struct CompareOptions {
   // max_partitions).
   partition::PartitionOptions partitioning;
   bool shared_memory_kernels = false;  // force the real-GPU kernel variants
+  // Force this kernel variant (e.g. "gemm_ksplit8") wherever a kernel offers
+  // it, so every variant the tuner may pick is checked against TFLite.
+  std::string force_variant;
 };
 
 struct CompareReport {
@@ -62,7 +65,8 @@ bool GpuAvailable();
 // Vulkan. Destroyed after the last test.
 // `tiled` forces the shared-memory kernel variants (real-GPU kernels, tested
 // on lavapipe too).
-std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false, bool tiled = false);
+std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false, bool tiled = false,
+                                                           const std::string& force_variant = "");
 // Validation errors counted so far by the shared GPU test context.
 int GpuValidationErrors();
 std::string GpuValidationMessages();
