@@ -112,8 +112,12 @@ bench() {
   return $rc
 }
 if [ -s "$MNV2" ]; then
-  bench mnv2_fp32 "$MNV2"
-  bench mnv2_fp16 "$MNV2" --gpu_precision_loss_allowed=true
+  # Latency after self-tuning: --gpu_tuning=full times every kernel shape's variants at init (kept
+  # in the cache folder), then the timed runs use the fastest. The heuristics-only run shows what
+  # a device gets before any tuning.
+  bench mnv2_fp32 "$MNV2" --gpu_tuning=full
+  bench mnv2_fp16 "$MNV2" --gpu_precision_loss_allowed=true --gpu_tuning=full
+  bench mnv2_fp32_heur "$MNV2" --gpu_tuning=off
   # Init: the same fresh cache folder twice (SPIR-V + pipeline caches; the drivers' own shader disk
   # caches pointed there too, so the first run is cold for them as well).
   IC=$WORK/init_cache; rm -rf "$IC"; mkdir -p "$IC"
@@ -124,7 +128,7 @@ if [ -s "$MNV2" ]; then
   bench mnv2_prof "$MNV2" --enable_op_profiling=true --gemm_ceiling_gflops="${CEIL:-0}" --num_runs=50
 fi
 for m in vww_96_float pretrainedResnet; do
-  if [ -f "$MODELS/$m.tflite" ]; then bench "$m" "$MODELS/$m.tflite"
+  if [ -f "$MODELS/$m.tflite" ]; then bench "$m" "$MODELS/$m.tflite" --gpu_tuning=full
   else log "$m: $MODELS/$m.tflite not found, skipped"; kv "$m.rc" skipped; fi
 done
 
@@ -183,6 +187,18 @@ init_row() {  # STATE
   row "--------------------------------------" "------------" "-------"
   lat_row mnv2_fp32 "MobileNetV2-224 fp32, batch 1"
   lat_row mnv2_fp16 "MobileNetV2-224 fp16, batch 1"
+  lat_row mnv2_fp32_heur "MobileNetV2-224 fp32, heuristics only"
+  for n in mnv2_fp32 mnv2_fp16; do
+    vs=$(python3 -c "
+import json, collections, sys
+d = json.load(open(sys.argv[1]))
+c = collections.Counter(k['variant'] for k in d.get('kernel_variants', []))
+h = collections.Counter(k['chosen_by'] for k in d.get('kernel_variants', []))
+print(' '.join(f'{v} x{n}' for v, n in sorted(c.items())), '| chosen:', ' '.join(f'{v} {n}' for v, n in sorted(h.items())),
+      '| tuning %.0f ms' % d.get('init_breakdown_ms', {}).get('tuning', 0))" "$OUT/$n.json" 2>/dev/null || echo n/a)
+    kv "$n.variants" "$vs"
+    row "  variants ($n)" "" "$vs"
+  done
   init_row cold
   init_row warm
   cg=$(jv "$OUT/mnv2_prof.json" conv_gflops %.1f); cf=$(jv "$OUT/mnv2_prof.json" conv_fraction_of_gemm_ceiling %.3f)

@@ -37,7 +37,9 @@ double KernelFlops(const shaders::KernelSpec& spec) {
     return 2.0 * param("ROWS") * spec.inputs[0].c * o.c;
   }
   if (spec.main == "conv2d") return 2.0 * outputs * param("KH") * param("KW") * spec.inputs[0].c;
-  if (spec.main == "depthwise_conv2d") return 2.0 * outputs * param("KH") * param("KW");
+  if (spec.main.rfind("depthwise_conv2d", 0) == 0) {
+    return 2.0 * outputs * param("KH") * param("KW");
+  }
   if (spec.main == "transpose_conv2d") {
     // Each input pixel scatters KH*KW*OUT_C products of IN_C terms.
     const shaders::TensorDims& i = spec.inputs[0];

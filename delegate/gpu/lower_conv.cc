@@ -195,13 +195,23 @@ StatusOr<LoweredKernel> LowerDepthwiseConv2d(LoweringContext& ctx) {
   if (!weights) return UnimplementedError(ctx.label() + ": filter must be constant on the GPU");
   const int kh = fs[1], kw = fs[2], oc = fs[3];
   LoweredKernel l;
-  l.spec.main = "depthwise_conv2d";
   l.spec.out = out_dims;
   l.spec.inputs = {in_dims};
   l.spec.const_buffers = {"weights", "bias"};
   l.spec.int_params = MakeWindow(ctx, o, kh, kw, in_dims, out_dims).Params();
   l.spec.int_params.push_back({"DEPTH_MULTIPLIER", oc / in_dims.c});
-  l.spec.invocations = int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4();
+  // dw_4col: 4 output columns per invocation share input loads (lavapipe,
+  // large maps); dw_1col: one output vec4 per invocation, for small maps on
+  // GPUs where 4 columns per invocation leaves too few workgroups.
+  const int64_t outputs = out_dims.vec4_count();
+  l.variants = {{"dw_4col",
+                 "depthwise_conv2d",
+                 int64_t{(out_dims.w + 3) / 4} * out_dims.h * out_dims.b * out_dims.c4(),
+                 64,
+                 {}},
+                {"dw_1col", "depthwise_conv2d_1x", outputs, 64, {}}};
+  l.variant = !ctx.cpu_device() && outputs < 64 * 1024 ? 1 : 0;
+  l.spec = WithVariant(l.spec, l.variants[l.variant]);
   VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
   VKD_RETURN_IF_ERROR(
       BindConvOperands(ctx, in, RelayoutDepthwiseWeights(weights, kh, kw, oc), oc, l));

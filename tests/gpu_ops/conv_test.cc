@@ -155,32 +155,36 @@ TEST(GpuConv2DTest, HybridInt8Weights) {
   }
 }
 
+// Every depthwise variant (dw_4col, dw_1col) forced, and the device's choice.
 TEST(GpuDepthwiseConv2DTest, FloatSweep) {
   VKD_REQUIRE_GPU();
   const int channels[][2] = {{1, 1}, {3, 3}, {5, 10}, {8, 8}, {3, 12}};
-  int index = 0;
-  for (int k : {3, 5}) {
-    for (int stride : {1, 2}) {
-      for (int dilation : {1, 2}) {
-        for (ir::Padding p : {ir::Padding::kSame, ir::Padding::kValid}) {
-          for (const auto& ch : channels) {
-            ConvCase c;
-            c.depthwise = true;
-            c.k = k;
-            c.stride = stride;
-            c.dilation = dilation;
-            c.padding = p;
-            c.cin = ch[0];
-            c.cout = ch[1];
-            c.act = kActs[index % 5];
-            c.batch = 1 + index % 2;
-            ++index;
-            ir::Graph g;
-            if (!Build(c, 900 + index, &g)) continue;
-            test::CompareOptions o;
-            o.seed = index;
-            o.label = c.Label();
-            EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+  for (const char* variant : {"", "dw_4col", "dw_1col"}) {
+    int index = 0;
+    for (int k : {3, 5}) {
+      for (int stride : {1, 2}) {
+        for (int dilation : {1, 2}) {
+          for (ir::Padding p : {ir::Padding::kSame, ir::Padding::kValid}) {
+            for (const auto& ch : channels) {
+              ConvCase c;
+              c.depthwise = true;
+              c.k = k;
+              c.stride = stride;
+              c.dilation = dilation;
+              c.padding = p;
+              c.cin = ch[0];
+              c.cout = ch[1];
+              c.act = kActs[index % 5];
+              c.batch = 1 + index % 2;
+              ++index;
+              ir::Graph g;
+              if (!Build(c, 900 + index, &g)) continue;
+              test::CompareOptions o;
+              o.seed = index;
+              o.force_variant = variant;
+              o.label = c.Label() + " " + variant;
+              EXPECT_TRUE(test::GpuMatchesTfLite(g, o));
+            }
           }
         }
       }
