@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <regex>
+#include <sstream>
 
 namespace vkd::tools {
 namespace {
@@ -82,13 +84,25 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
     return bad("no shape");
   HostTensor t;
   t.type = type;
-  const std::string dims = m[1];
-  std::regex num("\\d+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator();
-       ++it) {
-    t.shape.push_back(std::stoi(it->str()));
+  // Every comma-separated entry must be a non-negative integer that fits a
+  // dimension: "-3" is not read as 3, and 2^31 is an error, not an abort.
+  std::stringstream dims(m[1].str());
+  for (std::string d; std::getline(dims, d, ',');) {
+    const size_t b = d.find_first_not_of(" \t"), e = d.find_last_not_of(" \t");
+    if (b == std::string::npos) continue;  // "(3,)": the empty entry after the last comma
+    d = d.substr(b, e - b + 1);
+    if (d.size() > 10 || d.find_first_not_of("0123456789") != std::string::npos) {
+      return bad("shape entry '" + d + "' is not a dimension");
+    }
+    const long long v = std::stoll(d);
+    if (v > std::numeric_limits<int32_t>::max()) return bad("dimension " + d + " too large");
+    t.shape.push_back(static_cast<int32_t>(v));
   }
-  const size_t need = static_cast<size_t>(ir::NumElements(t.shape)) * ir::DataTypeSize(type);
+  int64_t elements = 0;
+  if (!ir::CheckedNumElements(t.shape, &elements)) {
+    return bad("shape " + ir::ShapeToString(t.shape) + " has more than 2^40 elements");
+  }
+  const size_t need = static_cast<size_t>(elements) * ir::DataTypeSize(type);
   const size_t data_start = header_start + header_len;
   if (bytes.size() - data_start != need) {
     return bad("data holds " + std::to_string(bytes.size() - data_start) + " bytes, shape needs " +

@@ -22,8 +22,12 @@ void SymmetricQuantizeFloats(const float* values, int size, int8_t* quantized, f
   // round differently, so keep it.
   const float scale_inv = kScale / range;
   for (int i = 0; i < size; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(values[i] * scale_inv));
-    quantized[i] = static_cast<int8_t>(std::min(kScale, std::max(-kScale, q)));
+    // Clamped in float before the conversion: NaN or inf inputs (range inf,
+    // scale_inv 0, inf * 0 = NaN) would make the float -> int32 cast
+    // undefined. Finite values round and clamp exactly as TFLite does.
+    const float q =
+        std::min<float>(kScale, std::max<float>(-kScale, std::round(values[i] * scale_inv)));
+    quantized[i] = static_cast<int8_t>(q);
   }
 }
 

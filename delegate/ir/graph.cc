@@ -26,6 +26,17 @@ int64_t NumElements(const Shape& shape) {
   return n;
 }
 
+bool CheckedNumElements(const Shape& shape, int64_t* count) {
+  int64_t n = 1;
+  for (int32_t d : shape) {
+    if (d < 0) return false;
+    if (d != 0 && n > kMaxElements / d) return false;
+    n *= d;
+  }
+  *count = n;
+  return true;
+}
+
 std::string ShapeToString(const Shape& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) {

@@ -20,8 +20,17 @@ namespace vkd::ir {
 
 using Shape = std::vector<int32_t>;
 
-// Number of elements of `shape` (1 for a scalar).
+// Number of elements of `shape` (1 for a scalar). Only for shapes whose
+// count is known to fit (CheckedNumElements passed: every tensor the reader
+// or a resize accepted).
 int64_t NumElements(const Shape& shape);
+// Tensors may hold at most this many elements (2^40: bytes of any type still
+// fit in int64 and size_t, far beyond any GPU or host memory).
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+// The element count of `shape`, or false when a dimension is negative or the
+// count exceeds kMaxElements (a model may declare anything: dimensions whose
+// product wraps 64 bits must be caught before any size is derived from them).
+bool CheckedNumElements(const Shape& shape, int64_t* count);
 // "[1,224,224,3]"
 std::string ShapeToString(const Shape& shape);
 

@@ -335,6 +335,11 @@ class Reader {
       if (tensor.shape.size() > 8)
         return UnimplementedError(where() + ": rank " + std::to_string(tensor.shape.size()) +
                                   " > 8");
+      int64_t elements = 0;
+      if (!ir::CheckedNumElements(tensor.shape, &elements)) {
+        return OutOfRangeError(where() + ": shape " + ir::ShapeToString(tensor.shape) +
+                               " has more than 2^40 elements");
+      }
       tensor.shape_signature = ToVector(t->shape_signature());
       if (!tensor.shape_signature.empty() && tensor.shape_signature.size() != tensor.shape.size()) {
         return DataLossError(where() + ": shape_signature rank differs from shape rank");

@@ -147,6 +147,31 @@ TEST(ModelReader, ConstantOfWrongSizeNamesTheTensor) {
   EXPECT_NE(m.status().message().find("short_bias"), std::string::npos) << m.status().message();
 }
 
+// A constant whose dimensions multiply past 64 bits (the fuzzer's ~880-byte
+// crash had a product that wrapped to its data size and passed the size
+// check): the element count is checked before any size is derived from it.
+TEST(ModelReader, ShapeWhoseElementCountWrapsIsRejected) {
+  writer::GraphBuilder b;
+  int in = b.AddInput(DataType::kFloat32, {4}, "in");
+  // 65536^4 * 4 = 2^66: wraps int64.
+  int c = b.AddConstantBytes(DataType::kFloat32, {65536, 65536, 65536, 65536, 4},
+                             std::vector<uint8_t>(16), "wrapping_const");
+  int out = b.AddTensor(DataType::kFloat32, {4}, "out");
+  b.AddNode(OpType::kAdd, {in, c}, {out}, ir::ElementwiseOptions{});
+  b.MarkOutput(out);
+  auto m = reader::ReadModelFromBytes(Bytes(b.Build()));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kOutOfRange);
+  EXPECT_NE(m.status().message().find("wrapping_const"), std::string::npos) << m.status().message();
+  int64_t n = 0;
+  EXPECT_FALSE(ir::CheckedNumElements({65536, 65536, 65536, 65536, 4}, &n));
+  EXPECT_FALSE(ir::CheckedNumElements({2, -1}, &n));
+  EXPECT_TRUE(ir::CheckedNumElements({1, 224, 224, 3}, &n));
+  EXPECT_EQ(n, 150528);
+  EXPECT_TRUE(ir::CheckedNumElements({}, &n));
+  EXPECT_EQ(n, 1);
+}
+
 // Large models keep buffers outside the flatbuffer (Buffer.offset/size); an
 // offset or size past the end of the file must be caught, not read.
 std::vector<uint8_t> ModelWithExternalBuffer(
