@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/file_util.h"
 #include "gpu_runtime/vk_init.h"
 #include "gpu_runtime/vk_status.h"
 
@@ -18,21 +19,9 @@ constexpr uint32_t kSpirvMagic = 0x07230203;
 // deviceID (4 bytes each), then pipelineCacheUUID.
 constexpr size_t kCacheHeaderBytes = 16 + VK_UUID_SIZE;
 
-// The whole file, or an empty vector when it cannot be read (a missing cache
-// file is the normal first run).
-std::vector<char> ReadFileOrEmpty(const std::string& path) {
-  std::vector<char> data;
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return data;
-  char chunk[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
-    data.insert(data.end(), chunk, chunk + n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) data.clear();
-  return data;
-}
+// Far above any real pipeline cache (drivers store a few MB for thousands of
+// pipelines); a larger file is not a cache we wrote.
+constexpr size_t kMaxCacheFileBytes = 256u << 20;
 
 uint32_t ReadU32(const char* p) {
   uint32_t v;
@@ -66,7 +55,16 @@ StatusOr<std::unique_ptr<PipelineCache>> PipelineCache::Create(const Device& dev
   std::unique_ptr<PipelineCache> cache(new PipelineCache(device, path));
   std::vector<char> blob;
   if (!path.empty()) {
-    blob = ReadFileOrEmpty(path);
+    // Only a regular file of bounded size, opened without blocking: a FIFO
+    // or a link to /dev/zero in the cache's place must not hang or exhaust
+    // start-up. Anything unusable is a cold start, said once.
+    StatusOr<std::vector<char>> read = ReadBoundedRegularFile(path, kMaxCacheFileBytes);
+    if (read.ok()) {
+      blob = std::move(read).value();
+    } else if (read.status().code() != StatusCode::kNotFound) {
+      std::fprintf(stderr, "vkdelegate: ignoring the pipeline cache: %s\n",
+                   read.status().message().c_str());
+    }
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(device.physical_device(), &props);
     if (!BlobMatchesDevice(blob, props)) blob.clear();
@@ -85,6 +83,9 @@ PipelineCache::~PipelineCache() {
 
 Status PipelineCache::Save() const {
   if (path_.empty()) return Status::Ok();
+  if (!IsRegularFileOrMissing(path_)) {
+    return InvalidArgumentError("pipeline cache '" + path_ + "' is not a regular file; not saved");
+  }
   size_t size = 0;
   std::vector<char> blob;
   // The size can grow between the two calls if another thread adds a

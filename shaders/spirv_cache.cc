@@ -9,11 +9,14 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <system_error>
 #include <utility>
+
+#include "common/file_util.h"
 
 namespace vkd::shaders {
 namespace {
@@ -22,7 +25,7 @@ namespace fs = std::filesystem;
 
 constexpr uint32_t kFileMagic = 0x50534b56;  // "VKSP" little-endian
 // Bump when the file layout changes.
-constexpr uint32_t kFileVersion = 1;
+constexpr uint32_t kFileVersion = 2;  // 2: the checksum covers the key
 // Bump when compiler.cc changes what it produces for the same source
 // (shaderc options, spirv-opt passes): old cache files then simply miss.
 constexpr int kCompilerRevision = 1;
@@ -36,7 +39,7 @@ struct FileHeader {
   uint64_t key;
   uint32_t word_count;
   uint32_t reserved;
-  uint64_t checksum;  // Fnv1a64 of the words
+  uint64_t checksum;  // ModuleChecksum(key, words)
 };
 static_assert(sizeof(FileHeader) == 32, "the on-disk header must not depend on padding");
 
@@ -76,6 +79,14 @@ uint64_t CacheKey(const std::string& glsl, const std::string& device_key,
   return HashField(h, device_key.data(), device_key.size());
 }
 
+// The checksum covers the key and the words together, so the body of one
+// entry under another entry's header (a copied or mixed-up file) fails it,
+// not only a torn write.
+uint64_t ModuleChecksum(uint64_t key, const std::vector<uint32_t>& words) {
+  uint64_t h = HashField(Fnv1a64(nullptr, 0), &key, sizeof(key));
+  return HashField(h, words.data(), words.size() * 4);
+}
+
 std::string FileName(uint64_t key) {
   char name[32];
   std::snprintf(name, sizeof(name), "%016" PRIx64 ".spv", key);
@@ -90,29 +101,32 @@ void Warn(const std::string& message) {
 // nullopt otherwise. A file that is there but wrong is reported, then
 // overwritten by the caller's recompile.
 std::optional<std::vector<uint32_t>> ReadCacheFile(const std::string& path, uint64_t key) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;  // the ordinary miss
-  auto reject = [&](const char* why) -> std::optional<std::vector<uint32_t>> {
+  auto reject = [&](const std::string& why) -> std::optional<std::vector<uint32_t>> {
     Warn("ignoring " + path + ": " + why);
     return std::nullopt;
   };
-  const std::streamoff size = in.tellg();
-  if (size < static_cast<std::streamoff>(sizeof(FileHeader))) return reject("truncated header");
-  in.seekg(0);
+  // A regular file of bounded size only, opened without blocking (a FIFO or
+  // /dev/zero in its place must not hang or exhaust the process).
+  StatusOr<std::vector<char>> read =
+      ReadBoundedRegularFile(path, sizeof(FileHeader) + size_t{kMaxWords} * 4);
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kNotFound) return std::nullopt;  // the ordinary miss
+    return reject(read.status().message());
+  }
+  const std::vector<char>& bytes = *read;
+  if (bytes.size() < sizeof(FileHeader)) return reject("truncated header");
   FileHeader header{};
-  if (!in.read(reinterpret_cast<char*>(&header), sizeof(header))) return reject("read error");
+  std::memcpy(&header, bytes.data(), sizeof(header));
   if (header.magic != kFileMagic) return reject("not a vkdelegate SPIR-V cache file");
   if (header.version != kFileVersion) return reject("other file format version");
   if (header.key != key) return reject("key mismatch");
   if (header.word_count == 0 || header.word_count > kMaxWords) return reject("bad word count");
-  const std::streamoff expected =
-      static_cast<std::streamoff>(sizeof(FileHeader)) + std::streamoff{header.word_count} * 4;
-  if (size != expected) return reject("size does not match the header");
-  std::vector<uint32_t> words(header.word_count);
-  if (!in.read(reinterpret_cast<char*>(words.data()), expected - sizeof(FileHeader))) {
-    return reject("read error");
+  if (bytes.size() != sizeof(FileHeader) + size_t{header.word_count} * 4) {
+    return reject("size does not match the header");
   }
-  if (Fnv1a64(words.data(), words.size() * 4) != header.checksum) return reject("bad checksum");
+  std::vector<uint32_t> words(header.word_count);
+  std::memcpy(words.data(), bytes.data() + sizeof(FileHeader), words.size() * 4);
+  if (ModuleChecksum(key, words) != header.checksum) return reject("bad checksum");
   if (words[0] != kSpirvMagic) return reject("not SPIR-V");
   return words;
 }
@@ -129,7 +143,7 @@ bool WriteCacheFile(const std::string& path, uint64_t key, const std::vector<uin
   header.version = kFileVersion;
   header.key = key;
   header.word_count = static_cast<uint32_t>(words.size());
-  header.checksum = Fnv1a64(words.data(), words.size() * 4);
+  header.checksum = ModuleChecksum(key, words);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(&header), sizeof(header));

@@ -1,11 +1,11 @@
 #include "delegate/gpu/kernel_choices.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "common/file_util.h"
 
 namespace vkd::gpu_delegate {
 
@@ -16,14 +16,17 @@ KernelChoices::KernelChoices(std::string dir, std::string device_key)
 
 void KernelChoices::Load() {
   if (path_.empty()) return;
-  // Only a regular file of bounded size: a FIFO would block start-up and a
-  // link to /dev/zero would never end.
-  struct stat st;
-  if (stat(path_.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<size_t>(st.st_size) > kMaxFileBytes) {
+  // Only a regular file of bounded size, opened without blocking: a FIFO
+  // would block start-up and a link to /dev/zero would never end.
+  StatusOr<std::vector<char>> read = ReadBoundedRegularFile(path_, kMaxFileBytes);
+  if (!read.ok()) {
+    if (read.status().code() != StatusCode::kNotFound) {
+      std::fprintf(stderr, "vkdelegate: ignoring the kernel tuning cache: %s\n",
+                   read.status().message().c_str());
+    }
     return;
   }
-  std::ifstream in(path_);
+  std::stringstream in(std::string(read->begin(), read->end()));
   std::string line;
   while (std::getline(in, line)) {
     std::vector<std::string> f;
@@ -53,8 +56,7 @@ Status KernelChoices::Save() {
   if (path_.empty() || unsaved_.empty()) return Status::Ok();
   // Never open something else for writing: a FIFO would block until a
   // reader came.
-  struct stat st;
-  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (!IsRegularFileOrMissing(path_)) {
     unsaved_.clear();
     return UnavailableError(path_ + " is not a regular file; tuning results are not kept");
   }

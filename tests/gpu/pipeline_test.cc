@@ -2,6 +2,8 @@
 #include "gpu_runtime/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -154,6 +156,26 @@ TEST_F(PipelineTest, CorruptOrForeignCacheFilesAreIgnored) {
     auto reloaded = PipelineCache::Create(*device_, path);
     ASSERT_TRUE(reloaded.ok());
     EXPECT_TRUE((*reloaded)->loaded_from_file()) << what;
+  }
+}
+
+// A FIFO or a link to /dev/zero as the cache file: start-up neither blocks
+// nor reads without end (bad_alloc); the cache starts empty, and Save
+// refuses to write into what is not a regular file.
+TEST_F(PipelineTest, FifoOrDeviceAsCacheFileIsIgnored) {
+  for (const char* kind : {"fifo", "dev-zero"}) {
+    SCOPED_TRACE(kind);
+    const std::string path = dir_ + "/pipelines_" + kind + ".bin";
+    if (std::string(kind) == "fifo") {
+      ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    } else {
+      ASSERT_EQ(::symlink("/dev/zero", path.c_str()), 0);
+    }
+    auto cache = PipelineCache::Create(*device_, path);
+    ASSERT_TRUE(cache.ok()) << cache.status().ToString();
+    EXPECT_FALSE((*cache)->loaded_from_file());
+    EXPECT_TRUE(ComputePipeline::Create(*device_, SaxpyDesc(), cache->get()).ok());
+    EXPECT_FALSE((*cache)->Save().ok());
   }
 }
 

@@ -4,8 +4,10 @@
 #include "shaders/spirv_cache.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -211,6 +213,74 @@ TEST_F(SpirvCacheDiskTest, DamagedFilesAreMissesAndRewritten) {
     EXPECT_EQ(*spirv, compiled);
     EXPECT_EQ(after.stats().disk_hits, 1);
     EXPECT_EQ(after.stats().compiles, 0);
+  }
+}
+
+// What a probe found: a file whose header is valid for this key but whose
+// body is another shader's module, with a checksum of that body. The
+// checksum covers the key too, so the file is a miss, never wrong output.
+TEST_F(SpirvCacheDiskTest, AnotherModulesBodyUnderThisKeyIsRejected) {
+  std::vector<uint32_t> compiled;
+  {
+    SpirvCache cache(dir_);
+    auto spirv = cache.GetOrCompile(AddShader(), "add", kDevice, {});
+    ASSERT_TRUE(spirv.ok());
+    compiled = *spirv;
+    ASSERT_TRUE(
+        cache.GetOrCompile(AddShader("2.0"), "other", kDevice, {}).ok());
+  }
+  ASSERT_EQ(SpvFiles().size(), 2u);
+  // Keep file 0's header (magic, version, key) and put file 1's body and
+  // its old-style (words only) checksum there.
+  auto read = [](const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::vector<char>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  };
+  const fs::path target = SpvFiles()[0];
+  std::vector<char> a = read(target), b = read(SpvFiles()[1]);
+  std::vector<char> forged(a.begin(), a.begin() + 32);
+  std::memcpy(forged.data() + 16, b.data() + 16, 4);  // word count
+  forged.insert(forged.end(), b.begin() + 32, b.end());
+  std::vector<uint32_t> words((b.size() - 32) / 4);
+  std::memcpy(words.data(), b.data() + 32, words.size() * 4);
+  const uint64_t words_only = Fnv1a64(words.data(), words.size() * 4);
+  std::memcpy(forged.data() + 24, &words_only, 8);
+  std::ofstream(target, std::ios::binary | std::ios::trunc).write(forged.data(), forged.size());
+  for (int i = 0; i < 2; ++i) {
+    SpirvCache cache(dir_);
+    auto spirv = cache.GetOrCompile(AddShader(), "add", kDevice, {});
+    auto other = cache.GetOrCompile(AddShader("2.0"), "other", kDevice, {});
+    ASSERT_TRUE(spirv.ok() && other.ok());
+    EXPECT_EQ(*spirv, compiled);
+    EXPECT_NE(*spirv, *other);
+    // The forged file is rejected and rewritten once; then both are hits.
+    EXPECT_EQ(cache.stats().compiles, i == 0 ? 1 : 0) << "round " << i;
+    EXPECT_EQ(cache.stats().disk_hits, i == 0 ? 1 : 2) << "round " << i;
+  }
+}
+
+// A FIFO or a link to /dev/zero in a cache file's place: a miss with a
+// warning, never a blocked or endless read.
+TEST_F(SpirvCacheDiskTest, FifoAndDeviceFilesAreMisses) {
+  {
+    SpirvCache cache(dir_);
+    ASSERT_TRUE(cache.GetOrCompile(AddShader(), "add", kDevice, {}).ok());
+  }
+  ASSERT_EQ(SpvFiles().size(), 1u);
+  const fs::path file = SpvFiles()[0];
+  for (const char* kind : {"fifo", "dev-zero"}) {
+    SCOPED_TRACE(kind);
+    fs::remove(file);
+    if (std::string(kind) == "fifo") {
+      ASSERT_EQ(::mkfifo(file.c_str(), 0600), 0);
+    } else {
+      fs::create_symlink("/dev/zero", file);
+    }
+    SpirvCache cache(dir_);
+    auto spirv = cache.GetOrCompile(AddShader(), "add", kDevice, {});
+    ASSERT_TRUE(spirv.ok()) << spirv.status().ToString();
+    EXPECT_EQ(cache.stats().disk_hits, 0);
+    EXPECT_EQ(cache.stats().compiles, 1);
   }
 }
 
