@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <queue>
 
 #include "cpu_fallback/kernel_registry.h"
@@ -227,6 +228,32 @@ Status ModelRunner::AllocateTensors() {
   return interpreter_->AllocateTensors();
 }
 
-Status ModelRunner::Invoke() { return interpreter_->Invoke(); }
+Status ModelRunner::Invoke() {
+  Status s = interpreter_->Invoke();
+  if (s.ok()) return s;
+  bool device_failed = false;
+  for (const auto& p : partitions_) device_failed = device_failed || p->device_failed();
+  if (!device_failed) return s;
+  // A GPU partition failed at run time (device lost, a fence timeout): this
+  // invoke and every later one run on the CPU kernels, from the same inputs,
+  // rather than return an error or a half-computed output. The device is
+  // not trusted again by this runner.
+  FallBackToCpu("GPU invoke failed: " + s.message());
+  std::vector<std::vector<uint8_t>> inputs;
+  for (int i = 0; i < interpreter_->num_inputs(); ++i) {
+    const uint8_t* data = interpreter_->input_data(i);
+    inputs.emplace_back(data, data + interpreter_->input_tensor(i).bytes());
+  }
+  plan_ = {};
+  VKD_RETURN_IF_ERROR(BuildInterpreter(false));
+  VKD_RETURN_IF_ERROR(interpreter_->AllocateTensors());
+  for (int i = 0; i < interpreter_->num_inputs(); ++i) {
+    if (interpreter_->input_tensor(i).bytes() != inputs[i].size()) {
+      return InternalError("CPU fallback: input " + std::to_string(i) + " changed size");
+    }
+    std::memcpy(interpreter_->input_data(i), inputs[i].data(), inputs[i].size());
+  }
+  return interpreter_->Invoke();
+}
 
 }  // namespace vkd

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "gpu_runtime/fault_injection.h"
 #include "gpu_runtime/vk_init.h"
 #include "gpu_runtime/vk_status.h"
 
@@ -222,6 +223,9 @@ Status CommandSequence::Submit() {
   auto submit = VkInit<VkSubmitInfo>(VK_STRUCTURE_TYPE_SUBMIT_INFO);
   submit.commandBufferCount = 1;
   submit.pCommandBuffers = &cmd_;
+  if (InjectFault(Fault::kDeviceLost)) {
+    return VkResultToStatus(VK_ERROR_DEVICE_LOST, "vkQueueSubmit (injected fault)");
+  }
   {
     std::lock_guard<std::mutex> lock(device_.queue_mutex());
     VKD_VK_RETURN_IF_ERROR(vkQueueSubmit(device_.compute_queue(), 1, &submit, fence_));
@@ -247,6 +251,13 @@ Status CommandSequence::Wait() {
     } while (std::chrono::steady_clock::now() < deadline);
   }
   if (r == VK_NOT_READY) r = vkWaitForFences(device_.handle(), 1, &fence_, VK_TRUE, kWaitTimeoutNs);
+  if (InjectFault(Fault::kTimeout)) {
+    // The work did finish (the wait above returned): only the report is
+    // injected, so the sequence stays consistent for the caller's fallback.
+    pending_ = false;
+    return UnavailableError("deadline exceeded: GPU work did not finish within " +
+                            std::to_string(kWaitTimeoutNs / 1000000000) + " s (injected fault)");
+  }
   if (r == VK_TIMEOUT) {
     // StatusCode has no DeadlineExceeded; Unavailable is the closest.
     return UnavailableError("deadline exceeded: GPU work did not finish within " +

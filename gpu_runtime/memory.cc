@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "gpu_runtime/fault_injection.h"
 #include "gpu_runtime/vk_init.h"
 #include "gpu_runtime/vk_status.h"
 
@@ -257,6 +258,10 @@ StatusOr<std::unique_ptr<Buffer>> MemoryAllocator::CreateBuffer(VkDeviceSize byt
   if (bytes == 0) {
     return InvalidArgumentError(std::string("CreateBuffer: size 0 for a ") + DomainName(domain) +
                                 " buffer");
+  }
+  if (InjectFault(Fault::kAlloc)) {
+    return ResourceExhaustedError("out of device memory for a " + SizeAndDomain(bytes, domain) +
+                                  " (injected fault)");
   }
   const int d = static_cast<int>(domain);
   const uint32_t type = memory_type_[d];

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/file_util.h"
+#include "gpu_runtime/fault_injection.h"
 #include "gpu_runtime/vk_init.h"
 #include "gpu_runtime/vk_status.h"
 
@@ -121,6 +122,9 @@ StatusOr<std::unique_ptr<ComputePipeline>> ComputePipeline::Create(const Device&
                                                                    const ComputePipelineDesc& desc,
                                                                    const PipelineCache* cache) {
   const std::string context = "pipeline '" + desc.name + "'";
+  if (InjectFault(Fault::kPipeline)) {
+    return InternalError(context + ": vkCreateComputePipelines failed (injected fault)");
+  }
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(device.physical_device(), &props);
   // Checked here because the driver would be handed invalid usage otherwise

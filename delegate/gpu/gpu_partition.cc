@@ -305,6 +305,7 @@ Status GpuPartition::Record() {
 Status GpuPartition::Invoke(const std::vector<const float*>& inputs,
                             const std::vector<float*>& outputs) {
   if (!sequence_) return InternalError("GPU partition invoked before Prepare");
+  if (device_failed_) return UnavailableError("GPU partition: the device failed earlier");
   if (inputs.size() != program_.inputs.size() || outputs.size() != program_.outputs.size()) {
     return InvalidArgumentError("GPU partition: wrong number of inputs or outputs");
   }
@@ -314,7 +315,10 @@ Status GpuPartition::Invoke(const std::vector<const float*>& inputs,
   for (const IoKernel& io : io_kernels_) {
     if (io.input) std::memcpy(up + io.offset, inputs[in++], io.bytes);
   }
-  VKD_RETURN_IF_ERROR(sequence_->Run());
+  if (Status s = sequence_->Run(); !s.ok()) {
+    device_failed_ = true;  // lost device, hung fence: not to be trusted again
+    return s.WithContext("GPU partition");
+  }
   VKD_RETURN_IF_ERROR(readback_->InvalidateForRead());
   for (const IoKernel& io : io_kernels_) {
     if (!io.input) std::memcpy(outputs[out++], down + io.offset, io.bytes);

@@ -73,6 +73,9 @@ class GpuPartition {
   int num_io_dispatches() const { return static_cast<int>(io_kernels_.size()); }
   // Pipeline barriers recorded between dispatches per invoke.
   int num_barriers() const { return barriers_; }
+  // True once a submission failed (device lost, fence timeout): callers run
+  // the partition on the CPU from then on.
+  bool device_failed() const { return device_failed_; }
   // GPU time of the last invoke (first to last command, timestamps), in ms;
   // -1 when the device has no compute timestamps.
   double last_gpu_ms() const { return last_gpu_ms_; }
@@ -137,6 +140,7 @@ class GpuPartition {
   std::vector<std::string> variant_, chosen_by_;  // per kernel, for profile_
   std::vector<int> profile_step_;  // per recorded dispatch: profile_ index, -1 for I/O
   int barriers_ = 0;
+  bool device_failed_ = false;
   double last_gpu_ms_ = -1;
 };
 

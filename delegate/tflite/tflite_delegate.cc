@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu_fallback/interpreter.h"
 #include "delegate/gpu/gpu_partition.h"
 #include "delegate/gpu/gpu_placement.h"
 #include "delegate/gpu/partition_edges.h"
@@ -44,6 +45,41 @@ bool SameDims(const TfLiteIntArray* dims, const ir::Shape& shape) {
 
 ir::Shape ShapeOf(const TfLiteTensor& t) {
   return t.dims ? ir::Shape(t.dims->data, t.dims->data + t.dims->size) : ir::Shape{};
+}
+
+// A partition's nodes on vkdelegate's CPU kernels: the graph of just these
+// nodes, in the view's own types (quantized ops stay exact), sized for
+// `input_shapes`. What a delegate kernel runs when its GPU kernels cannot be
+// compiled, or when its device fails at run time: TFLite itself cannot take
+// the nodes back once they were delegated.
+StatusOr<std::unique_ptr<cpu::Interpreter>> CpuFallback(
+    const ir::Graph& g, const partition::Partition& p, const std::vector<ir::Shape>& input_shapes) {
+  ir::Graph sub;
+  std::vector<int> map(g.tensors.size(), -1);
+  auto use = [&](int t) {
+    if (t == ir::kNoTensor) return t;
+    if (map[t] < 0) {
+      map[t] = static_cast<int>(sub.tensors.size());
+      sub.tensors.push_back(g.tensors[t]);
+    }
+    return map[t];
+  };
+  for (int t : p.inputs) sub.inputs.push_back(use(t));
+  for (int n : p.nodes) {
+    ir::Node node = g.nodes[n];
+    for (int32_t& t : node.inputs) t = use(t);
+    for (int32_t& t : node.outputs) t = use(t);
+    for (int32_t& t : node.intermediates) t = use(t);
+    sub.nodes.push_back(std::move(node));
+  }
+  for (int t : p.outputs) sub.outputs.push_back(use(t));
+  sub.keep_alive = g.keep_alive;
+  VKD_ASSIGN_OR_RETURN(auto interpreter, cpu::Interpreter::Create(std::move(sub), {}));
+  for (size_t i = 0; i < input_shapes.size(); ++i) {
+    VKD_RETURN_IF_ERROR(interpreter->ResizeInput(static_cast<int>(i), input_shapes[i]));
+  }
+  VKD_RETURN_IF_ERROR(interpreter->AllocateTensors());
+  return interpreter;
 }
 
 }  // namespace
@@ -90,8 +126,13 @@ class DelegateKernel {
       }
     }
     edges_.Resize(in_counts, out_counts);
+    input_shapes_ = input_shapes;
+    if (cpu_ || gpu_->device_failed()) return StartCpuFallback(context, "");
     s = gpu_->Prepare(tensors);
-    if (!s.ok()) return Fail(context, s.message());
+    // A partition that cannot be compiled (device limits, out of memory, a
+    // driver error) runs on the CPU kernels, as the standalone runner does:
+    // the model still loads.
+    if (!s.ok()) return StartCpuFallback(context, "GPU compilation failed: " + s.message());
     return kTfLiteOk;
   }
 
@@ -109,13 +150,59 @@ class DelegateKernel {
     for (void* ptr : out_) {
       if (!ptr) return Fail(context, "an output tensor has no data");
     }
+    if (cpu_) return InvokeOnCpu(context);
     Status s = gpu_->Invoke(edges_.Inputs(in_), edges_.Outputs(out_));
+    if (!s.ok() && gpu_->device_failed()) {
+      // The device failed under this invoke (lost, hung): answer it, and
+      // every later one, on the CPU kernels from the same inputs.
+      if (StartCpuFallback(context, "GPU invoke failed: " + s.message()) != kTfLiteOk) {
+        return kTfLiteError;
+      }
+      return InvokeOnCpu(context);
+    }
     if (!s.ok()) return Fail(context, s.message());
     edges_.StoreOutputs(out_);
     return kTfLiteOk;
   }
 
  private:
+  // (Re)builds the CPU form of the partition for the current input shapes;
+  // `why` non-empty is said once on stderr.
+  TfLiteStatus StartCpuFallback(TfLiteContext* context, const std::string& why) {
+    if (!why.empty()) {
+      const auto& nodes = gpu_->partition().nodes;
+      std::fprintf(stderr,
+                   "vkdelegate: warning: %zu node%s (first: node %d) now run on vkdelegate's "
+                   "CPU kernels: %s\n",
+                   nodes.size(), nodes.size() == 1 ? "" : "s",
+                   nodes.empty() ? -1 : view_->tflite_node[nodes[0]], why.c_str());
+    }
+    auto cpu = CpuFallback(view_->graph, gpu_->partition(), input_shapes_);
+    if (!cpu.ok()) return Fail(context, "CPU fallback: " + cpu.status().message());
+    cpu_ = std::move(cpu).value();
+    return kTfLiteOk;
+  }
+
+  TfLiteStatus InvokeOnCpu(TfLiteContext* context) {
+    for (size_t i = 0; i < in_.size(); ++i) {
+      const size_t bytes = cpu_->input_tensor(static_cast<int>(i)).bytes();
+      if (context->tensors[gpu_->partition().inputs[i]].bytes != bytes) {
+        return Fail(context, "CPU fallback: input " + std::to_string(i) + " size mismatch");
+      }
+      std::memcpy(cpu_->input_data(static_cast<int>(i)), in_[i], bytes);
+    }
+    Status s = cpu_->Invoke();
+    if (!s.ok()) return Fail(context, s.message());
+    for (size_t o = 0; o < out_.size(); ++o) {
+      const size_t bytes = cpu_->output_tensor(static_cast<int>(o)).bytes();
+      if (context->tensors[gpu_->partition().outputs[o]].bytes != bytes) {
+        return Fail(context, "CPU fallback: output " + std::to_string(o) + " size mismatch");
+      }
+      std::memcpy(out_[o], cpu_->output_data(static_cast<int>(o)), bytes);
+    }
+    return kTfLiteOk;
+  }
+
   TfLiteStatus Fail(TfLiteContext* context, const std::string& message) const {
     const auto& nodes = gpu_->partition().nodes;
     std::string where = "vkdelegate: GPU partition of nodes";
@@ -134,6 +221,8 @@ class DelegateKernel {
   gpu_delegate::PartitionEdges edges_;
   std::vector<const void*> in_;
   std::vector<void*> out_;
+  std::vector<ir::Shape> input_shapes_;    // of the last Prepare
+  std::unique_ptr<cpu::Interpreter> cpu_;  // set once the partition runs on the CPU
 };
 
 // The TfLiteRegistration of vkdelegate's kernels.
@@ -168,8 +257,8 @@ TfLiteRegistration Delegate::KernelRegistration() {
       return nullptr;
     }
     ++self->kernels_created_;
-    return new DelegateKernel(self->gpu_, self->preparing_, self->preparing_float_,
-                              std::move(part), std::move(edges).value());
+    return new DelegateKernel(self->gpu_, self->preparing_, self->preparing_float_, std::move(part),
+                              std::move(edges).value());
   };
   reg.free = [](TfLiteContext*, void* buffer) { delete static_cast<DelegateKernel*>(buffer); };
   reg.prepare = [](TfLiteContext* context, TfLiteNode* node) -> TfLiteStatus {
@@ -271,10 +360,10 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
   if (options_.log_level >= LogLevel::kVerbose) {
     for (int n = 0; n < total; ++n) {
       const int p = plan.node_partition[n];
-      Log(LogLevel::kVerbose,
-          "  node " + std::to_string(view->tflite_node[n]) + " " +
-              ir::OpTypeName(view->graph.nodes[n].op) + ": " +
-              (p >= 0 ? "GPU partition " + std::to_string(p) : "host (" + plan.cpu_reason[n] + ")"));
+      Log(LogLevel::kVerbose, "  node " + std::to_string(view->tflite_node[n]) + " " +
+                                  ir::OpTypeName(view->graph.nodes[n].op) + ": " +
+                                  (p >= 0 ? "GPU partition " + std::to_string(p)
+                                          : "host (" + plan.cpu_reason[n] + ")"));
     }
   }
 

@@ -206,24 +206,23 @@ TEST_P(HostModelTest, ExternalDelegatePluginMatchesTfLite) {
   CheckInvokes(*ours);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, HostModelTest,
-                         ::testing::Values(ModelCase{"vww_96_float", 1e-4},
-                                           ModelCase{"pretrainedResnet", 1e-4},
-                                           ModelCase{"ad01_fp32", 1e-4},
-                                           // Hybrid: TFLite quantizes activations to
-                                           // int8 on every invoke, the GPU keeps them
-                                           // float: about 1/127 of the range apart.
-                                           ModelCase{"kws_ref_model_float32", 1.5e-2},
-                                           ModelCase{"mobilenet_v2_1.0_224", 1.5e-2},
-                                           ModelCase{"zoo:mobilenet_v2_1.0_224", 1e-4},
-                                           ModelCase{"dequantized:mobilenet_v2_1.0_224_quant",
-                                                     1e-4}),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
-                           std::replace_if(
-                               n.begin(), n.end(), [](char ch) { return !isalnum(ch); }, '_');
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Models, HostModelTest,
+    ::testing::Values(ModelCase{"vww_96_float", 1e-4}, ModelCase{"pretrainedResnet", 1e-4},
+                      ModelCase{"ad01_fp32", 1e-4},
+                      // Hybrid: TFLite quantizes activations to
+                      // int8 on every invoke, the GPU keeps them
+                      // float: about 1/127 of the range apart.
+                      ModelCase{"kws_ref_model_float32", 1.5e-2},
+                      ModelCase{"mobilenet_v2_1.0_224", 1.5e-2},
+                      ModelCase{"zoo:mobilenet_v2_1.0_224", 1e-4},
+                      ModelCase{"dequantized:mobilenet_v2_1.0_224_quant", 1e-4}),
+    [](const auto& info) {
+      std::string n = info.param.name;
+      std::replace_if(
+          n.begin(), n.end(), [](char ch) { return !isalnum(ch); }, '_');
+      return n;
+    });
 
 // --- behaviour inside the host ---------------------------------------------------------------
 
@@ -277,6 +276,58 @@ TEST_F(HostTest, UnsupportedOpStaysInTfLiteBetweenTwoPartitions) {
   EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 2);
   EXPECT_EQ(VkdDelegatePartitions(delegate.get()), 2);
   EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 7)), 1e-5);
+}
+
+// Faults injected into the GPU runtime (gpu_runtime/fault_injection.h)
+// inside the host: partitions whose GPU kernels cannot be compiled, or whose
+// device fails at run time, are answered by vkdelegate's CPU kernels, so
+// TFLite's AllocateTensors and Invoke succeed with TFLite's answers (the
+// standalone side is tests/gpu_ops/fault_test.cc).
+class HostFaultTest : public HostTest {
+ protected:
+  void TearDown() override {
+    ::unsetenv("VKD_INJECT_FAULT");
+    HostTest::TearDown();
+  }
+};
+
+TEST_F(HostFaultTest, PrepareFaultsFallBackToTheCpu) {
+  const std::vector<uint8_t> model = ConvExpConvModel();
+  auto reference = NewRunner(model, {});
+  ASSERT_TRUE(reference);
+  for (const char* fault : {"pipeline", "alloc"}) {
+    SCOPED_TRACE(fault);
+    ::setenv("VKD_INJECT_FAULT", (std::string(fault) + ";host-prepare").c_str(), 1);
+    DelegatePtr delegate = NewDelegate();
+    tools::TfLiteRunOptions o;
+    o.delegates = {delegate.get()};
+    auto ours = NewRunner(model, o);
+    ASSERT_TRUE(ours) << "AllocateTensors must not fail";
+    EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 21)), 1e-5);
+    ::unsetenv("VKD_INJECT_FAULT");
+  }
+}
+
+TEST_F(HostFaultTest, DeviceFailureAtInvokeIsAnsweredOnTheCpu) {
+  const std::vector<uint8_t> model = ConvExpConvModel();
+  auto reference = NewRunner(model, {});
+  ASSERT_TRUE(reference);
+  for (const char* fault : {"device_lost", "timeout"}) {
+    SCOPED_TRACE(fault);
+    DelegatePtr delegate = NewDelegate();
+    tools::TfLiteRunOptions o;
+    o.delegates = {delegate.get()};
+    auto ours = NewRunner(model, o);
+    ASSERT_TRUE(ours);
+    EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 2);
+    EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 22)), 1e-5);
+    ::setenv("VKD_INJECT_FAULT", (std::string(fault) + ";host-invoke").c_str(), 1);
+    for (uint32_t seed : {23u, 24u, 25u}) {
+      EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, seed)), 1e-5);
+    }
+    ::unsetenv("VKD_INJECT_FAULT");
+    EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 26)), 1e-5);
+  }
 }
 
 TEST_F(HostTest, PartitionLimitsAreHonoured) {
@@ -434,8 +485,9 @@ TEST(PluginOptionsTest, UnknownKeyOrBadValueIsReportedByName) {
   ASSERT_EQ(g_reported.size(), 1u);
   EXPECT_NE(g_reported[0].find("unknown option 'colour'"), std::string::npos) << g_reported[0];
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"precision", "fp8"},      {"device", "first"},     {"max_partitions", "-1"},
-      {"min_nodes_per_partition", "0"}, {"enable_quant", "yes"}, {"log_level", "loud"},
+      {"precision", "fp8"},     {"device", "first"},
+      {"max_partitions", "-1"}, {"min_nodes_per_partition", "0"},
+      {"enable_quant", "yes"},  {"log_level", "loud"},
       {"validation", "2"}};
   for (const auto& kv : bad) {
     g_reported.clear();

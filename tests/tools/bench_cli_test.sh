@@ -44,7 +44,19 @@ if r["backend"] == "gpu":
         assert k in r["init_breakdown_ms"], k
     assert r["peak_gpu_bytes"] > 0
     gpu_rows = [p for p in r["per_op"] if p["placement"] == "gpu"]
-    assert len(gpu_rows) == r["dispatches_per_invoke"], len(gpu_rows)
+    # Profile rows are the program's kernels; the I/O conversions (one per
+    # partition input and output) come on top.
+    assert r["io_dispatches_per_invoke"] == 2, r["io_dispatches_per_invoke"]
+    assert len(gpu_rows) == r["dispatches_per_invoke"] - 2, len(gpu_rows)
+    assert 0 < r["barriers_per_invoke"] <= r["dispatches_per_invoke"], r["barriers_per_invoke"]
+    if "gpu_ms_per_invoke" in r:  # devices with compute timestamps
+        assert r["gpu_ms_per_invoke"] > 0 and r["host_ms_per_invoke"] < r["latency_ms"]["max"]
+    # Every kernel with variants says which one runs and why.
+    assert r["kernel_variants"], "kernel_variants"
+    for k in r["kernel_variants"]:
+        assert k["variant"] and k["chosen_by"] in ("heuristic", "tuned", "tuned-cache", "forced"), k
+    for k in ("vulkan_instance", "vulkan_device", "tuning"):
+        assert k in r["init_breakdown_ms"], k
     warm = json.load(open(d + "/warm.json"))
     assert warm["shader_cache"]["state"] == "warm", warm["shader_cache"]
     assert warm["shader_cache"]["compiled"] == 0 and warm["shader_cache"]["disk_hits"] > 0
