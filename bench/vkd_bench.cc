@@ -223,6 +223,11 @@ int Run(int argc, char** argv) {
   flags.Define("gpu_tuning", "auto",
                "time kernel variants at first prepare and cache the fastest: auto (real GPUs, "
                "small budget), off (device heuristics), full (every kernel shape, any device)");
+  flags.Define("memory_budget_mb", "0",
+               "most MiB the CPU tensor arena may take (0: 3/4 of physical memory)");
+  flags.Define("gpu_memory_budget_mb", "0",
+               "most MiB of GPU memory the partitions may hold; past it they run on the CPU "
+               "(0: 9/10 of the device heap)");
   flags.Define("gpu_force_variant", "",
                "comma list of kernel variants to use wherever offered (e.g. gemm_ksplit8)");
   flags.Define("gpu_enable_quant", "false",
@@ -315,6 +320,12 @@ int Run(int argc, char** argv) {
     return Fail("--gpu_tuning must be auto, off or full, not '" + tuning + "'");
   }
   ro.gpu.force_variants = SplitComma(flags.GetString("gpu_force_variant"));
+  auto cpu_budget = flags.GetInt("memory_budget_mb");
+  auto gpu_budget = flags.GetInt("gpu_memory_budget_mb");
+  if (!cpu_budget.ok() || *cpu_budget < 0) return Fail("--memory_budget_mb must be >= 0");
+  if (!gpu_budget.ok() || *gpu_budget < 0) return Fail("--gpu_memory_budget_mb must be >= 0");
+  ro.cpu.memory_budget_bytes = static_cast<size_t>(*cpu_budget) << 20;
+  ro.gpu.memory_budget_bytes = static_cast<uint64_t>(*gpu_budget) << 20;
   ro.gpu.enable_validation = *validation;
   ro.gpu.enable_profiling = *profiling;
   auto enable_quant = flags.GetBool("gpu_enable_quant");

@@ -1,7 +1,11 @@
 #include "cpu_fallback/interpreter.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -9,6 +13,24 @@
 #include "cpu_fallback/memory_planner.h"
 
 namespace vkd::cpu {
+
+namespace {
+
+// Three quarters of physical memory: room for the weights (mapped from the
+// model file), the host application and the OS.
+size_t DefaultMemoryBudget() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return size_t{16} << 30;
+  return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(page);
+}
+
+std::string MiB(size_t bytes) {
+  char s[32];
+  std::snprintf(s, sizeof(s), "%.1f MiB", bytes / 1048576.0);
+  return s;
+}
+
+}  // namespace
 
 namespace {
 constexpr size_t kArenaAlignment = 64;  // one cache line; AVX-512 friendly
@@ -93,6 +115,13 @@ Status Interpreter::AllocateTensors() {
     Status s = PrepareNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     for (int32_t t : g.nodes[n].outputs) {
+      int64_t elements = 0;
+      if (!ir::CheckedNumElements(tensors_[t].shape, &elements) &&
+          std::find(tensors_[t].shape.begin(), tensors_[t].shape.end(), -1) ==
+              tensors_[t].shape.end()) {
+        return OutOfRangeError(ir::NodeLabel(g, static_cast<int>(n)) + ": output " +
+                               ir::TensorLabel(g, t) + " would have more than 2^40 elements");
+      }
       for (int32_t d : tensors_[t].shape) {
         if (d < 0)
           return InternalError(ir::NodeLabel(g, static_cast<int>(n)) +
@@ -132,6 +161,13 @@ Status Interpreter::AllocateTensors() {
     planned.push_back(static_cast<int>(t));
   }
   MemoryPlan plan = PlanMemory(lifetimes, kArenaAlignment);
+  const size_t budget =
+      options_.memory_budget_bytes ? options_.memory_budget_bytes : DefaultMemoryBudget();
+  if (plan.arena_bytes > budget) {
+    return ResourceExhaustedError("the tensor arena needs " + MiB(plan.arena_bytes) +
+                                  ", over the memory budget of " + MiB(budget) +
+                                  " (the CPU memory budget option sets it)");
+  }
   if (plan.arena_bytes != arena_bytes_ || !arena_) {
     const size_t bytes = std::max<size_t>(plan.arena_bytes, kArenaAlignment);
     void* p = std::aligned_alloc(kArenaAlignment, bytes);

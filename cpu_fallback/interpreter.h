@@ -31,6 +31,11 @@ namespace vkd::cpu {
 struct InterpreterOptions {
   // Worker threads for kernels (the caller's thread counts as one).
   int num_threads = 1;
+  // The most bytes the tensor arena may take: a model may declare anything,
+  // and one that needs more fails at AllocateTensors with the figure and
+  // the limit instead of driving the machine into its OOM killer.
+  // 0: three quarters of the machine's physical memory.
+  size_t memory_budget_bytes = 0;
   // Run the spec-readable reference kernels instead of the optimized ones
   // (tests; much slower).
   bool use_reference_kernels = false;

@@ -173,6 +173,11 @@ bool MemoryAllocator::device_memory_is_host_visible() const {
   return host_visible_[static_cast<int>(MemoryDomain::kDevice)];
 }
 
+VkDeviceSize MemoryAllocator::device_heap_bytes() const {
+  const uint32_t type = memory_type_[static_cast<int>(MemoryDomain::kDevice)];
+  return memory_properties_.memoryHeaps[memory_properties_.memoryTypes[type].heapIndex].size;
+}
+
 MemoryStats MemoryAllocator::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;

@@ -92,6 +92,9 @@ class MemoryAllocator {
 
   // True when kDevice buffers are host-visible (no staging needed).
   bool device_memory_is_host_visible() const;
+  // Size of the heap kDevice buffers come from (what a memory budget is
+  // measured against).
+  VkDeviceSize device_heap_bytes() const;
   MemoryStats stats() const;
   const Device& device() const { return device_; }
 

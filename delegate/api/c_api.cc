@@ -37,8 +37,8 @@ bool ParseBool(const std::string& s, int32_t* out) {
 }
 
 // Applies one plug-in option; an empty string on success, else the message.
-std::string ApplyOption(const std::string& key, const std::string& value,
-                        VkdDelegateOptions* o, std::string* cache_dir) {
+std::string ApplyOption(const std::string& key, const std::string& value, VkdDelegateOptions* o,
+                        std::string* cache_dir) {
   auto bad = [&](const char* expected) {
     return "vkdelegate: option '" + key + "': bad value '" + value + "' (expected " + expected +
            ")";
@@ -64,6 +64,16 @@ std::string ApplyOption(const std::string& key, const std::string& value,
     if (!ParseBool(value, &o->enable_quant)) return bad("true or false");
   } else if (key == "validation") {
     if (!ParseBool(value, &o->enable_validation)) return bad("true or false");
+  } else if (key == "tuning") {
+    static const char* kModes[] = {"auto", "off", "full"};
+    int32_t mode = -1;
+    for (int i = 0; i < 3; ++i) {
+      if (value == kModes[i]) mode = i;
+    }
+    if (mode < 0) return bad("auto, off or full");
+    o->tuning = mode;
+  } else if (key == "gpu_memory_budget_mb") {
+    if (!ParseInt(value, 0, 1 << 30, &o->gpu_memory_budget_mb)) return bad("megabytes >= 0");
   } else if (key == "log_level") {
     static const char* kNames[] = {"error", "warning", "info", "verbose"};
     int32_t level = -1;
@@ -77,7 +87,7 @@ std::string ApplyOption(const std::string& key, const std::string& value,
   } else {
     return "vkdelegate: unknown option '" + key +
            "' (known: precision, device, max_partitions, min_nodes_per_partition, cache_dir, "
-           "enable_quant, log_level, validation)";
+           "enable_quant, log_level, validation, tuning, gpu_memory_budget_mb)";
   }
   return "";
 }
@@ -91,6 +101,10 @@ std::string Convert(const VkdDelegateOptions& in, DelegateOptions* out) {
   if (in.log_level < kVkdLogError || in.log_level > kVkdLogVerbose) {
     return "log_level must be 0 (error) to 3 (verbose)";
   }
+  if (in.tuning < 0 || in.tuning > 2) return "tuning must be 0 (auto), 1 (off) or 2 (full)";
+  if (in.gpu_memory_budget_mb < 0) return "gpu_memory_budget_mb must be >= 0";
+  out->gpu.tuning = static_cast<vkd::gpu_delegate::GpuOptions::Tuning>(in.tuning);
+  out->gpu.memory_budget_bytes = static_cast<uint64_t>(in.gpu_memory_budget_mb) << 20;
   out->gpu.precision =
       in.enable_fp16 ? vkd::shaders::Precision::kFp16 : vkd::shaders::Precision::kFp32;
   out->gpu.device_index = in.device_index;
@@ -117,6 +131,8 @@ VkdDelegateOptions VkdDelegateOptionsDefault(void) {
   o.enable_quant = 0;
   o.log_level = kVkdLogInfo;
   o.enable_validation = 0;
+  o.tuning = 0;
+  o.gpu_memory_budget_mb = 0;
   return o;
 }
 

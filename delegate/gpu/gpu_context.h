@@ -47,6 +47,11 @@ struct GpuOptions {
   enum class Tuning { kAuto, kOff, kFull };
   Tuning tuning = Tuning::kAuto;
   double tuning_budget_ms = 300;
+  // The most GPU memory this context's partitions may hold together
+  // (activations, weights, staging). A partition that would pass it fails at
+  // prepare, and the front doors run it on the CPU. 0: nine tenths of the
+  // device heap the tensors live in.
+  uint64_t memory_budget_bytes = 0;
 };
 
 class GpuContext {

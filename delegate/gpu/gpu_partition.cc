@@ -127,6 +127,27 @@ Status GpuPartition::PlanAndUpload() {
     planned.push_back(static_cast<int>(t));
   }
   cpu::MemoryPlan plan = cpu::PlanMemory(lifetimes, align);
+  // The memory budget, before anything is allocated: the planned arena,
+  // the constants and the staging buffers, on top of what the context's
+  // other partitions hold.
+  {
+    uint64_t need = plan.arena_bytes;
+    for (const ProgramTensor& t : tensors) {
+      if (t.constant && t.alias_of < 0) need += AlignUp(t.bytes, align);
+    }
+    for (int t : program_.inputs) need += tensors[t].dims.vec4_count() * 16;
+    for (int t : program_.outputs) need += tensors[t].dims.vec4_count() * 16;
+    const uint64_t budget = context_->options().memory_budget_bytes
+                                ? context_->options().memory_budget_bytes
+                                : context_->allocator().device_heap_bytes() / 10 * 9;
+    const uint64_t held = context_->allocator().stats().used_bytes;
+    if (held + need > budget) {
+      return ResourceExhaustedError("the partition needs " + std::to_string(need >> 20) +
+                                    " MiB of GPU memory (" + std::to_string(held >> 20) +
+                                    " MiB held already), over the GPU memory budget of " +
+                                    std::to_string(budget >> 20) + " MiB");
+    }
+  }
   offsets_.assign(tensors.size(), 0);
   gpu::MemoryAllocator& alloc = context_->allocator();
   VKD_ASSIGN_OR_RETURN(arena_, alloc.CreateBuffer(std::max<VkDeviceSize>(plan.arena_bytes, align),

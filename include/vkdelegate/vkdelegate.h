@@ -25,6 +25,11 @@
  *                             float on the GPU (default false)
  *   log_level                 error | warning | info | verbose (default info)
  *   validation                true | false: Khronos validation layer (tests)
+ *   tuning                    auto | off | full: time kernel variants per
+ *                             device at first prepare and cache the fastest
+ *                             (auto: real GPUs, a 300 ms budget; default auto)
+ *   gpu_memory_budget_mb      GPU memory the partitions may hold; a partition
+ *                             past it runs on the CPU (0 = 9/10 of the heap)
  */
 #ifndef VKDELEGATE_VKDELEGATE_H_
 #define VKDELEGATE_VKDELEGATE_H_
@@ -58,6 +63,8 @@ typedef struct VkdDelegateOptions {
   int32_t enable_quant;         /* run quantized ops in float on the GPU */
   int32_t log_level;            /* VkdLogLevel */
   int32_t enable_validation;    /* VK_LAYER_KHRONOS_validation on */
+  int32_t tuning;               /* 0: auto, 1: off, 2: full */
+  int32_t gpu_memory_budget_mb; /* 0: 9/10 of the device heap */
 } VkdDelegateOptions;
 
 /* The defaults listed above. */

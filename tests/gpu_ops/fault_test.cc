@@ -87,6 +87,22 @@ TEST_F(GpuFaultTest, PrepareFaultsFallBackToTheCpu) {
   }
 }
 
+// A partition over the GPU memory budget is a prepare-time failure like any
+// other: the model runs on the CPU, and the reason gives figure and limit.
+TEST_F(GpuFaultTest, GpuMemoryBudgetMovesThePartitionToTheCpu) {
+  RunnerOptions ro;
+  ro.gpu.enable_validation = true;
+  ro.gpu.memory_budget_bytes = 1024;
+  ro.warn_on_fallback = false;
+  auto gpu = ModelRunner::Create(Model(), ro);
+  ASSERT_TRUE(gpu.ok());
+  ASSERT_TRUE((*gpu)->AllocateTensors().ok());
+  EXPECT_FALSE((*gpu)->gpu_active());
+  EXPECT_NE((*gpu)->gpu_fallback_reason().find("over the GPU memory budget"), std::string::npos)
+      << (*gpu)->gpu_fallback_reason();
+  ExpectNear(InvokeWith(**gpu, 11), InvokeWith(*cpu_, 11), "budget");
+}
+
 TEST_F(GpuFaultTest, DeviceFailureAtInvokeIsAnsweredOnTheCpu) {
   for (const char* fault : {"device_lost", "timeout"}) {
     SCOPED_TRACE(fault);

@@ -485,10 +485,11 @@ TEST(PluginOptionsTest, UnknownKeyOrBadValueIsReportedByName) {
   ASSERT_EQ(g_reported.size(), 1u);
   EXPECT_NE(g_reported[0].find("unknown option 'colour'"), std::string::npos) << g_reported[0];
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"precision", "fp8"},     {"device", "first"},
-      {"max_partitions", "-1"}, {"min_nodes_per_partition", "0"},
-      {"enable_quant", "yes"},  {"log_level", "loud"},
-      {"validation", "2"}};
+      {"precision", "fp8"},          {"device", "first"},
+      {"max_partitions", "-1"},      {"min_nodes_per_partition", "0"},
+      {"enable_quant", "yes"},       {"log_level", "loud"},
+      {"validation", "2"},           {"tuning", "sometimes"},
+      {"gpu_memory_budget_mb", "-5"}};
   for (const auto& kv : bad) {
     g_reported.clear();
     EXPECT_EQ(CreatePlugin({kv}), nullptr) << kv.first;
@@ -507,7 +508,9 @@ TEST(PluginOptionsTest, EveryKeyIsAccepted) {
                                     {"cache_dir", ""},
                                     {"enable_quant", "false"},
                                     {"log_level", "warning"},
-                                    {"validation", "false"}});
+                                    {"validation", "false"},
+                                    {"tuning", "full"},
+                                    {"gpu_memory_budget_mb", "512"}});
   EXPECT_NE(d, nullptr);
   EXPECT_TRUE(g_reported.empty());
   EXPECT_EQ(VkdDelegateNodesOnGpu(d), -1);  // not prepared yet

@@ -152,3 +152,43 @@ TEST(ThreadPool, CoversTheRangeOnce) {
 
 }  // namespace
 }  // namespace vkd::cpu
+
+namespace vkd::cpu {
+namespace {
+
+// A model may declare activations of any size (a 328-byte model declared
+// 2^31-element ones and drove a run into the OOM killer): the arena is
+// checked against the memory budget before anything is allocated, and the
+// error gives the figure and the limit.
+TEST(InterpreterMemoryBudget, HugeActivationsFailAtAllocateTensors) {
+  writer::GraphBuilder b;
+  const ir::Shape huge = {65536, 65536, 16};  // 2^36 floats = 256 GiB
+  int in = b.AddInput(DataType::kFloat32, huge, "huge_in");
+  int out = b.AddTensor(DataType::kFloat32, huge, "huge_out");
+  b.AddNode(OpType::kAdd, {in, in}, {out}, ir::ElementwiseOptions{});
+  b.MarkOutput(out);
+  auto interp = Interpreter::Create(b.Build(), {});
+  ASSERT_TRUE(interp.ok()) << interp.status().ToString();
+  Status s = (*interp)->AllocateTensors();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(s.message().find("over the memory budget"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("MiB"), std::string::npos) << s.message();
+}
+
+TEST(InterpreterMemoryBudget, ExplicitBudgetIsHonoured) {
+  InterpreterOptions small;
+  small.memory_budget_bytes = 16;  // the chain needs more than 16 bytes
+  auto interp = Interpreter::Create(ChainGraph(2), small);
+  ASSERT_TRUE(interp.ok());
+  Status s = (*interp)->AllocateTensors();
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  InterpreterOptions enough;
+  enough.memory_budget_bytes = 1 << 20;
+  interp = Interpreter::Create(ChainGraph(2), enough);
+  ASSERT_TRUE(interp.ok());
+  EXPECT_TRUE((*interp)->AllocateTensors().ok());
+}
+
+}  // namespace
+}  // namespace vkd::cpu
