@@ -32,6 +32,13 @@ std::string MiB(size_t bytes) {
 
 }  // namespace
 
+Status KernelContext::CheckScratch(double bytes, const char* what) const {
+  if (bytes <= static_cast<double>(memory_budget_)) return Status::Ok();
+  return ResourceExhaustedError(std::string(what) + " needs " +
+                                MiB(static_cast<size_t>(std::min(bytes, 1e18))) +
+                                ", over the memory budget of " + MiB(memory_budget_));
+}
+
 namespace {
 constexpr size_t kArenaAlignment = 64;  // one cache line; AVX-512 friendly
 }
@@ -112,6 +119,8 @@ Status Interpreter::AllocateTensors() {
     if (folded_[n]) continue;  // folded by an earlier AllocateTensors; inputs are constant
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
+    ctx.set_memory_budget(options_.memory_budget_bytes ? options_.memory_budget_bytes
+                                                       : DefaultMemoryBudget());
     Status s = PrepareNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     for (int32_t t : g.nodes[n].outputs) {

@@ -9,6 +9,7 @@
 // Errors name what is wrong; the interpreter prefixes "node N OP: ".
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +70,13 @@ class KernelContext {
   // (tests run both); otherwise kernels pick their optimized form.
   bool use_reference() const { return use_reference_; }
 
+  // Scratch a kernel sizes from shapes at Prepare (im2col buffers, offset
+  // tables) counts against the interpreter's memory budget like its arena:
+  // ResourceExhausted naming `what` and both figures when `bytes` would not
+  // fit. Call before allocating.
+  Status CheckScratch(double bytes, const char* what) const;
+  void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }
+
   // Options of the node's kind; the defaults when the model stored none.
   template <typename O>
   O options() const {
@@ -83,6 +91,7 @@ class KernelContext {
   ThreadPool& pool_;
   std::unique_ptr<KernelState>& state_;
   bool use_reference_;
+  size_t memory_budget_ = SIZE_MAX;
 };
 
 struct KernelRegistration {

@@ -187,6 +187,12 @@ Status ConvPrepare(KernelContext& ctx) {
   }
 
   state->use_optimized = !ctx.use_reference() && filter.is_constant();
+  // The optimized plan keeps one input offset per output pixel and tap.
+  const double pixels = double(g.batches) * g.output_height * g.output_width;
+  VKD_RETURN_IF_ERROR(ctx.CheckScratch(pixels * g.filter_height * g.filter_width * 8 +
+                                           double(g.batches) * g.input_height * g.input_width *
+                                               g.input_depth * (state->hybrid ? 5 : 0),
+                                       "the convolution's offset tables and scratch"));
   if (state->use_optimized) {
     state->plan = state->hybrid ? opt::MakeConvPlan(g, filter.const_data<int8_t>())
                                 : opt::MakeConvPlan(g, filter.const_data<float>());

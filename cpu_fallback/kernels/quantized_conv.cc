@@ -211,6 +211,12 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kConv, g.output_depth, /*per_channel_dim=*/0,
                                  options.activation, &state->params));
   state->use_optimized = CanOptimize(ctx);
+  // The optimized plan's im2col buffer: one row of K (padded) bytes per
+  // output pixel.
+  VKD_RETURN_IF_ERROR(
+      ctx.CheckScratch(double(g.batches) * g.output_height * g.output_width *
+                           (double(g.filter_height) * g.filter_width * g.filter_input_depth + 64),
+                       "the convolution's im2col buffer"));
   if (state->use_optimized) {
     state->conv_plan = input.type == ir::DataType::kInt8
                            ? opt::MakeQuantizedConvPlan(g, state->params,

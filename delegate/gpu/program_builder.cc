@@ -488,13 +488,13 @@ shaders::KernelSpec WithVariant(const shaders::KernelSpec& spec, const KernelVar
   out.main = v.main;
   out.invocations = v.invocations;
   out.local_size = v.local_size;
-  for (const auto& [name, value] : v.int_params) {
+  for (const auto& param : v.int_params) {
     auto it = std::find_if(out.int_params.begin(), out.int_params.end(),
-                           [&](const auto& p) { return p.first == name; });
+                           [&](const auto& p) { return p.first == param.first; });
     if (it != out.int_params.end()) {
-      it->second = value;
+      it->second = param.second;
     } else {
-      out.int_params.push_back({name, value});
+      out.int_params.push_back(param);
     }
   }
   const size_t bracket = out.name.find('[');

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/host_tensor.h"
@@ -357,6 +359,37 @@ TEST_F(HostTest, PartitionLimitsAreHonoured) {
     EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 0);
     EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 9)), 0.0);
   }
+}
+
+// A bounded soak inside the host: interpreters on several threads share one
+// delegate (one device, shared pipelines and caches), each with its own
+// reference interpreter, and every invoke matches TFLite.
+TEST_F(HostTest, InterpretersSharingADelegateInThreads) {
+  const std::vector<uint8_t> model = ConvExpConvModel();
+  DelegatePtr delegate = NewDelegate();
+  constexpr int kThreads = 4, kInvokes = 10;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto reference = tools::TfLiteRunner::Create(model, {});
+      tools::TfLiteRunOptions o;
+      o.delegates = {delegate.get()};
+      auto ours = tools::TfLiteRunner::Create(model, o);
+      if (!reference.ok() || !ours.ok()) {
+        ++failures;
+        return;
+      }
+      for (int i = 0; i < kInvokes; ++i) {
+        const double err =
+            RunAndCompare(**ours, **reference, RandomInputs(**reference, 100u * t + i));
+        if (!(err <= 1e-5)) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 2);
 }
 
 // vww_96_float has a dynamic batch: the host resizes the input, TFLite

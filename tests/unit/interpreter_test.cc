@@ -192,3 +192,29 @@ TEST(InterpreterMemoryBudget, ExplicitBudgetIsHonoured) {
 
 }  // namespace
 }  // namespace vkd::cpu
+
+namespace vkd::cpu {
+namespace {
+
+// Found by fuzz_model: a convolution whose offset tables (one entry per
+// output pixel and tap) came to 28 GB from a few-KB model. Kernel scratch
+// counts against the memory budget like the arena does.
+TEST(InterpreterMemoryBudget, ConvolutionScratchCountsAgainstTheBudget) {
+  writer::GraphBuilder b;
+  int in = b.AddInput(DataType::kFloat32, {1, 200, 200, 1}, "in");
+  int w = b.AddConstant<float>({1, 64, 64, 1}, std::vector<float>(64 * 64, 0.01f), "big_taps");
+  int out = b.AddTensor(DataType::kFloat32, {1, 200, 200, 1}, "out");
+  b.AddNode(OpType::kConv2d, {in, w, ir::kNoTensor}, {out}, ir::Conv2DOptions{});
+  b.MarkOutput(out);
+  InterpreterOptions o;
+  o.memory_budget_bytes = 64u << 20;
+  auto interp = Interpreter::Create(b.Build(), o);
+  ASSERT_TRUE(interp.ok());
+  Status s = (*interp)->AllocateTensors();
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("offset tables"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("node 0 CONV_2D"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace vkd::cpu
