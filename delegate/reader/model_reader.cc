@@ -2,7 +2,9 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "delegate/reader/mapped_file.h"
 #include "schema/tflite_model_generated.h"
@@ -14,10 +16,17 @@ namespace tfl = ::vkd::tfl;
 
 std::string Quote(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
 
+// Copied bytewise: the verifier of Debian's FlatBuffers checks a vector's
+// alignment for its length prefix, not for 8-byte elements, so an int64
+// vector (zero points) may sit 4-byte aligned in a hostile file and a typed
+// load would be undefined behaviour (found by fuzz_model).
 template <typename T>
 std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
+  static_assert(std::is_arithmetic_v<T>, "scalar vectors only");
   if (!v) return {};
-  return std::vector<T>(v->begin(), v->end());
+  std::vector<T> out(v->size());
+  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
 }
 
 StatusOr<ir::Activation> ConvertActivation(tfl::ActivationFunctionType a) {
