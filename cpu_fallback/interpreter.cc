@@ -114,13 +114,25 @@ Status Interpreter::AllocateTensors() {
   for (size_t t = 0; t < tensors_.size(); ++t) {
     if (tensors_[t].is_constant()) data_[t] = const_cast<uint8_t*>(tensors_[t].data);
   }
+  const size_t budget =
+      options_.memory_budget_bytes ? options_.memory_budget_bytes : DefaultMemoryBudget();
   // Prepare: shape propagation, weight packing; constant folding.
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     if (folded_[n]) continue;  // folded by an earlier AllocateTensors; inputs are constant
+    // A tensor larger than the whole budget can never be placed, and kernels
+    // size their scratch from their inputs: stop before they allocate it.
+    for (int32_t t : g.nodes[n].inputs) {
+      if (t == ir::kNoTensor || tensors_[t].is_constant()) continue;
+      if (tensors_[t].bytes() > budget) {
+        return ResourceExhaustedError(ir::NodeLabel(g, static_cast<int>(n)) + ": input " +
+                                      ir::TensorLabel(g, t) + " needs " +
+                                      MiB(tensors_[t].bytes()) + ", over the memory budget of " +
+                                      MiB(budget));
+      }
+    }
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
-    ctx.set_memory_budget(options_.memory_budget_bytes ? options_.memory_budget_bytes
-                                                       : DefaultMemoryBudget());
+    ctx.set_memory_budget(budget);
     Status s = PrepareNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     for (int32_t t : g.nodes[n].outputs) {
@@ -137,7 +149,18 @@ Status Interpreter::AllocateTensors() {
                                ": kernel left output shape unset");
       }
     }
-    VKD_RETURN_IF_ERROR(FoldIfConstant(static_cast<int>(n)));
+    bool empty = !g.nodes[n].outputs.empty();
+    for (int32_t t : g.nodes[n].outputs) empty = empty && tensors_[t].num_elements() == 0;
+    if (!empty) VKD_RETURN_IF_ERROR(FoldIfConstant(static_cast<int>(n)));
+  }
+  // Nodes whose outputs all hold no element have nothing to compute, but a
+  // kernel may still loop over their (possibly huge) other dimensions, as
+  // CONCATENATION of [2^20, 2^20, 0] slabs did (fuzz_model: a hang).
+  empty_outputs_.assign(g.nodes.size(), 0);
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    bool empty = !g.nodes[n].outputs.empty();
+    for (int32_t t : g.nodes[n].outputs) empty = empty && tensors_[t].num_elements() == 0;
+    empty_outputs_[n] = empty ? 1 : 0;
   }
   // Lifetimes of every non-constant tensor, in steps (node indices).
   const int kEnd = INT_MAX / 2;
@@ -170,8 +193,6 @@ Status Interpreter::AllocateTensors() {
     planned.push_back(static_cast<int>(t));
   }
   MemoryPlan plan = PlanMemory(lifetimes, kArenaAlignment);
-  const size_t budget =
-      options_.memory_budget_bytes ? options_.memory_budget_bytes : DefaultMemoryBudget();
   if (plan.arena_bytes > budget) {
     return ResourceExhaustedError("the tensor arena needs " + MiB(plan.arena_bytes) +
                                   ", over the memory budget of " + MiB(budget) +
@@ -254,7 +275,7 @@ Status Interpreter::Invoke() {
   if (!allocated_) return InvalidArgumentError("Invoke before AllocateTensors (or after a resize)");
   const ir::Graph& g = graph_;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    if (folded_[n]) continue;
+    if (folded_[n] || empty_outputs_[n]) continue;
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],
                       options_.use_reference_kernels);
     std::chrono::steady_clock::time_point start;

@@ -94,6 +94,7 @@ class Interpreter {
   std::vector<ir::Tensor> tensors_;                    // runtime shapes
   std::vector<uint8_t*> data_;                         // per tensor
   std::unique_ptr<uint8_t[], void (*)(void*)> arena_{nullptr, nullptr};
+  std::vector<uint8_t> empty_outputs_;  // per node: every output has 0 elements
   std::vector<uint8_t> folded_;                             // per node
   std::vector<std::unique_ptr<uint8_t[]>> folded_storage_;  // outputs of folded nodes
   size_t arena_bytes_ = 0;

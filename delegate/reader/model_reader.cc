@@ -65,6 +65,9 @@ Status CheckStrides(int32_t sw, int32_t sh, const char* what) {
 // DefaultOptions), which equal TFLite's defaults.
 StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
   using BO = tfl::BuiltinOptions;
+  // A union tag without its table (found by fuzz_model): TFLite's parser
+  // then takes the defaults, and so do we.
+  if (op.builtin_options() == nullptr) return ir::OpOptions();
   switch (op.builtin_options_type()) {
     case BO::Conv2DOptions: {
       auto* o = op.builtin_options_as_Conv2DOptions();
