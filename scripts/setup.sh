@@ -12,6 +12,7 @@ PACKAGES=(
   glslang-dev glslang-tools spirv-tools libshaderc-dev glslc
   libflatbuffers-dev flatbuffers-compiler libglm-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev
+  clang libclang-rt-14-dev
 )
 
 SUDO=""

@@ -9,5 +9,11 @@ if [ "${VKD_USE_SYSTEM_VULKAN:-0}" != 1 ]; then
   export VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
   export VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
 fi
-cd build
-ctest --output-on-failure -j "${VKD_JOBS:-$(nproc)}" --timeout 600
+(cd build && ctest --output-on-failure -j "${VKD_JOBS:-$(nproc)}" --timeout 600)
+# The same code under ASan + UBSan (clang), then each libFuzzer target for a
+# bounded time (VKD_FUZZ_SECONDS, default 60; 0 skips): any report fails.
+scripts/sanitize.sh
+if [ "${VKD_FUZZ_SECONDS:-60}" != 0 ]; then
+  scripts/fuzz.sh all "${VKD_FUZZ_SECONDS:-60}"
+fi
+echo "test.sh: ctest, sanitizer suites and fuzzing passed"
