@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "delegate/ir/graph.h"
 #include "delegate/ir/op_options.h"
+#include "cpu_fallback/saturating_cast.h"
 
 namespace vkd::cpu {
 
@@ -87,6 +88,11 @@ struct QuantizedMultiplier {
 inline QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   QuantizedMultiplier q;
   if (real_multiplier == 0.0) return q;
+  if (!std::isfinite(real_multiplier)) {  // see the saturation below
+    q.shift = 30;
+    q.multiplier = static_cast<int32_t>((1LL << 31) - 1);
+    return q;
+  }
   const double mantissa = std::frexp(real_multiplier, &q.shift);
   int64_t fixed = static_cast<int64_t>(std::round(mantissa * static_cast<double>(1LL << 31)));
   if (fixed == (1LL << 31)) {
@@ -96,6 +102,13 @@ inline QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   if (q.shift < -31) {  // too small to represent: TFLite flushes it to zero
     q.shift = 0;
     fixed = 0;
+  }
+  // Too large to represent (a hostile model's scale ratio of 2^60, or NaN /
+  // inf): saturate as newer TFLite does, rather than shift an int32 by 65
+  // later (found by fuzz_model under UBSan). No valid model comes near.
+  if (q.shift > 30) {
+    q.shift = 30;
+    fixed = (1LL << 31) - 1;
   }
   q.multiplier = static_cast<int32_t>(fixed);
   return q;
@@ -160,7 +173,7 @@ inline void GetQuantizedActivationRange(ir::Activation activation, ir::DataType 
   const int32_t qmin = QuantizedMin(type);
   const int32_t qmax = QuantizedMax(type);
   auto quantize = [&](float f) {
-    return out.zero_point + static_cast<int32_t>(std::round(f / out.scale));
+    return out.zero_point + SaturatingInt32(std::round(f / out.scale));
   };
   *act_min = qmin;
   *act_max = qmax;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "cpu_fallback/quantization.h"
+#include "cpu_fallback/saturating_cast.h"
 
 namespace vkd::ref {
 
@@ -18,7 +19,7 @@ inline void AffineQuantize(const float* in, T* out, int64_t n, float scale, int3
   constexpr int32_t kMin = std::numeric_limits<T>::min();
   constexpr int32_t kMax = std::numeric_limits<T>::max();
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(in[i] / scale)) + zero_point;
+    const int32_t q = cpu::SaturatingInt32(std::round(in[i] / scale)) + zero_point;
     out[i] = static_cast<T>(q < kMin ? kMin : (q > kMax ? kMax : q));
   }
 }
