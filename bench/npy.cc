@@ -52,6 +52,10 @@ StatusOr<HostTensor> ReadNpy(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return NotFoundError("cannot open '" + path + "'");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return ParseNpy(bytes, path);
+}
+
+StatusOr<HostTensor> ParseNpy(const std::vector<uint8_t>& bytes, const std::string& path) {
   auto bad = [&](const std::string& why) {
     return DataLossError("'" + path + "' is not a valid .npy file: " + why);
   };

@@ -32,6 +32,16 @@ std::string MiB(size_t bytes) {
 
 }  // namespace
 
+const ir::Tensor& KernelContext::AbsentTensor() {
+  static const ir::Tensor* const absent = [] {
+    auto* t = new ir::Tensor();
+    t->name = "(absent)";
+    t->type = ir::DataType::kString;
+    return t;
+  }();
+  return *absent;
+}
+
 Status KernelContext::CheckScratch(double bytes, const char* what) const {
   if (bytes <= static_cast<double>(memory_budget_)) return Status::Ok();
   return ResourceExhaustedError(std::string(what) + " needs " +
@@ -125,9 +135,8 @@ Status Interpreter::AllocateTensors() {
       if (t == ir::kNoTensor || tensors_[t].is_constant()) continue;
       if (tensors_[t].bytes() > budget) {
         return ResourceExhaustedError(ir::NodeLabel(g, static_cast<int>(n)) + ": input " +
-                                      ir::TensorLabel(g, t) + " needs " +
-                                      MiB(tensors_[t].bytes()) + ", over the memory budget of " +
-                                      MiB(budget));
+                                      ir::TensorLabel(g, t) + " needs " + MiB(tensors_[t].bytes()) +
+                                      ", over the memory budget of " + MiB(budget));
       }
     }
     KernelContext ctx(g.nodes[n], tensors_, data_, pool_, states_[n],

@@ -43,7 +43,14 @@ class KernelContext {
   // False for an optional input the model left out (index -1) or past the end.
   bool has_input(int i) const { return i < num_inputs() && node_.inputs[i] != ir::kNoTensor; }
 
-  const ir::Tensor& input(int i) const { return tensors_[node_.inputs[i]]; }
+  // An input the model left out (or past the node's inputs) reads as an
+  // absent tensor: STRING, no shape, no data, which every kernel's type
+  // checks refuse — a hostile model cannot make a kernel index tensor -1
+  // (found by fuzz_model: STRIDED_SLICE without its begin input).
+  const ir::Tensor& input(int i) const {
+    return has_input(i) ? tensors_[node_.inputs[i]] : AbsentTensor();
+  }
+  static const ir::Tensor& AbsentTensor();
   // Intermediates carry only quantization parameters (no data).
   int num_intermediates() const { return static_cast<int>(node_.intermediates.size()); }
   const ir::Tensor& intermediate(int i) const { return tensors_[node_.intermediates[i]]; }
@@ -52,7 +59,7 @@ class KernelContext {
 
   template <typename T>
   const T* input_data(int i) const {
-    return reinterpret_cast<const T*>(data_[node_.inputs[i]]);
+    return has_input(i) ? reinterpret_cast<const T*>(data_[node_.inputs[i]]) : nullptr;
   }
   template <typename T>
   T* output_data(int i) const {

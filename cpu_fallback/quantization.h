@@ -16,9 +16,9 @@
 #include <limits>
 
 #include "common/status.h"
+#include "cpu_fallback/saturating_cast.h"
 #include "delegate/ir/graph.h"
 #include "delegate/ir/op_options.h"
-#include "cpu_fallback/saturating_cast.h"
 
 namespace vkd::cpu {
 
@@ -46,10 +46,10 @@ inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
 inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift) {
   const int left_shift = shift > 0 ? shift : 0;
   const int right_shift = shift > 0 ? 0 : -shift;
-  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(
-                                 static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift),
-                                 multiplier),
-                             right_shift);
+  return RoundingDivideByPOT(
+      SaturatingRoundingDoublingHighMul(
+          static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift), multiplier),
+      right_shift);
 }
 
 // x * M for M < 1 (shift <= 0), as the uint8 kernels call it.
@@ -61,16 +61,15 @@ inline int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t
 // x * M for M >= 1 (shift >= 0).
 inline int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, int32_t multiplier,
                                                            int shift) {
-  return SaturatingRoundingDoublingHighMul(
-      static_cast<int32_t>(static_cast<uint32_t>(x) << shift), multiplier);
+  return SaturatingRoundingDoublingHighMul(static_cast<int32_t>(static_cast<uint32_t>(x) << shift),
+                                           multiplier);
 }
 
 // The int64 form the int16 kernels use (TFLite's MultiplyByQuantizedMultiplier
 // for int64_t input): the Q31 multiplier rounded to Q15 (saturating at
 // 0x7FFF), then one rounding shift. x must lie in [-2^47, 2^47).
 inline int32_t MultiplyByQuantizedMultiplier64(int64_t x, int32_t multiplier, int shift) {
-  const int32_t reduced =
-      multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
   const int total_shift = 15 - shift;
   x = x * static_cast<int64_t>(reduced) + (int64_t{1} << (total_shift - 1));
   return static_cast<int32_t>(x >> total_shift);

@@ -290,6 +290,20 @@ StatusOr<GeneratedShader> GenerateShader(const KernelSpec& spec) {
     EmitTensorAccess(s, n, "OPD" + std::to_string(i), n + "_data");
   }
 
+  if (spec.main.rfind("depthwise_conv2d", 0) == 0) {
+    // The input block depthwise output block c4 reads (both depthwise
+    // templates): zero outside the row; with DEPTH_MULTIPLIER > 1, output
+    // channel c reads input channel c / DEPTH_MULTIPLIER lane by lane.
+    s << "VEC4 dw_load(int b, int iy, int ix, int c4) {\n"
+      << "  if (ix < 0 || ix >= IN0_W) return VEC4(0);\n"
+      << "  if (DEPTH_MULTIPLIER == 1) return in0_data[in0_offset(b, iy, ix, c4)];\n"
+      << "  int c = c4 * 4;\n"
+      << "  return VEC4(load_in0_lane(b, iy, ix, min(c / DEPTH_MULTIPLIER, IN0_C - 1)),\n"
+      << "              load_in0_lane(b, iy, ix, min((c + 1) / DEPTH_MULTIPLIER, IN0_C - 1)),\n"
+      << "              load_in0_lane(b, iy, ix, min((c + 2) / DEPTH_MULTIPLIER, IN0_C - 1)),\n"
+      << "              load_in0_lane(b, iy, ix, min((c + 3) / DEPTH_MULTIPLIER, IN0_C - 1)));\n"
+      << "}\n";
+  }
   s << "VEC4 post_ops(VEC4 v, int b, int y, int x, int c4) {\n";
   for (size_t i = 0; i < spec.post_ops.size(); ++i) {
     const PostOp& p = spec.post_ops[i];

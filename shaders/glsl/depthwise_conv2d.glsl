@@ -8,17 +8,7 @@
 // (vectorized); otherwise output channel c reads input channel
 // c / DEPTH_MULTIPLIER lane by lane.
 // Parameters: KH, KW, STRIDE_X/Y, DILATION_X/Y, PAD_TOP, PAD_LEFT,
-// DEPTH_MULTIPLIER.
-VEC4 dw_load(int b, int iy, int ix, int c4) {
-  if (ix < 0 || ix >= IN0_W) return VEC4(0);
-  if (DEPTH_MULTIPLIER == 1) return in0_data[in0_offset(b, iy, ix, c4)];
-  int c = c4 * 4;
-  return VEC4(load_in0_lane(b, iy, ix, min(c / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 1) / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 2) / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 3) / DEPTH_MULTIPLIER, IN0_C - 1)));
-}
-
+// DEPTH_MULTIPLIER. dw_load (codegen.cc) reads one input block.
 void main() {
   int gid = flat_id();
   if (gid >= TOTAL) return;

@@ -3,19 +3,8 @@
 // output columns to share input loads, which on a 7x7x960 layer leaves ~50
 // workgroups for a device that runs thousands of invocations per
 // multiprocessor; here every output vec4 is its own invocation (channel
-// blocks fastest, so neighbours read neighbouring memory). Weights, bias and
-// parameters as depthwise_conv2d.glsl (its dw_load semantics are repeated:
-// the templates are separate GLSL sources).
-VEC4 dw1_load(int b, int iy, int ix, int c4) {
-  if (ix < 0 || ix >= IN0_W) return VEC4(0);
-  if (DEPTH_MULTIPLIER == 1) return in0_data[in0_offset(b, iy, ix, c4)];
-  int c = c4 * 4;
-  return VEC4(load_in0_lane(b, iy, ix, min(c / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 1) / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 2) / DEPTH_MULTIPLIER, IN0_C - 1)),
-              load_in0_lane(b, iy, ix, min((c + 3) / DEPTH_MULTIPLIER, IN0_C - 1)));
-}
-
+// blocks fastest, so neighbours read neighbouring memory). Weights, bias,
+// parameters and dw_load (codegen.cc) as depthwise_conv2d.glsl.
 void main() {
   int b, y, x, c4;
   if (!output_vec4(b, y, x, c4)) return;
@@ -25,7 +14,7 @@ void main() {
     if (iy < 0 || iy >= IN0_H) continue;
     const int ix0 = x * STRIDE_X - PAD_LEFT;
     for (int kx = 0; kx < KW; ++kx) {
-      acc += weights_data[(ky * KW + kx) * OUT_C4 + c4] * dw1_load(b, iy, ix0 + kx * DILATION_X, c4);
+      acc += weights_data[(ky * KW + kx) * OUT_C4 + c4] * dw_load(b, iy, ix0 + kx * DILATION_X, c4);
     }
   }
   store_out(b, y, x, c4, acc);
