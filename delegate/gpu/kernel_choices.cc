@@ -1,6 +1,7 @@
 #include "delegate/gpu/kernel_choices.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -34,6 +35,7 @@ void KernelChoices::Load() {
     for (std::string part; std::getline(ss, part, '\t');) f.push_back(part);
     if (f.size() != 4 || f[0] != device_key_ || f[1].empty() || f[2].empty()) continue;
     choices_[f[1]] = f[2];  // later lines (newer measurements) win
+    lines_[f[1]] = line + "\n";
   }
 }
 
@@ -49,6 +51,7 @@ void KernelChoices::Remember(const std::string& shape_key, const std::string& va
   char time[32];
   std::snprintf(time, sizeof(time), "%.2f", us);
   unsaved_[shape_key] = device_key_ + "\t" + shape_key + "\t" + variant + "\t" + time + "\n";
+  lines_[shape_key] = unsaved_[shape_key];
 }
 
 Status KernelChoices::Save() {
@@ -60,8 +63,16 @@ Status KernelChoices::Save() {
     unsaved_.clear();
     return UnavailableError(path_ + " is not a regular file; tuning results are not kept");
   }
-  std::ofstream out(path_, std::ios::app);
-  for (const auto& [key, line] : unsaved_) out << line;
+  // Appending keeps other devices' lines; when the file nears the size the
+  // loader accepts, it is rewritten with this device's current choices only,
+  // so it never grows past what the next start will read.
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path_, ec);
+  size_t added = 0;
+  for (const auto& [key, line] : unsaved_) added += line.size();
+  const bool rewrite = !ec && size + added > kMaxFileBytes / 2;
+  std::ofstream out(path_, rewrite ? std::ios::trunc : std::ios::app);
+  for (const auto& [key, line] : rewrite ? lines_ : unsaved_) out << line;
   out.close();
   if (!out) return UnavailableError("cannot write the kernel tuning cache " + path_);
   unsaved_.clear();

@@ -41,6 +41,7 @@ class KernelChoices {
   mutable std::mutex mu_;
   std::map<std::string, std::string> choices_;  // shape key -> variant
   std::map<std::string, std::string> unsaved_;  // shape key -> file line
+  std::map<std::string, std::string> lines_;    // shape key -> file line, this device
 };
 
 }  // namespace vkd::gpu_delegate

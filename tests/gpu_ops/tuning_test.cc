@@ -158,3 +158,31 @@ TEST_F(GpuTuningTest, UnusableCacheIsMeasuredAgain) {
 
 }  // namespace
 }  // namespace vkd
+
+namespace vkd {
+namespace {
+
+// The tuning cache never outgrows what a later start will read: near half
+// the loader's limit it is rewritten with this device's choices only.
+TEST(KernelChoicesTest, FileIsRewrittenBeforeItOutgrowsTheLoader) {
+  const fs::path dir = fs::temp_directory_path() / ("vkd_choices_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir / "kernel_choices.tsv");
+    const std::string other(200, 'x');
+    for (size_t n = 0; n * 220 < gpu_delegate::KernelChoices::kMaxFileBytes / 2; ++n) {
+      f << "other device\t" << other << n << "\tgemm_tiled\t1.00\n";
+    }
+  }
+  gpu_delegate::KernelChoices choices(dir.string(), "this device");
+  choices.Remember("shape", "gemm_ksplit8", 3.5);
+  ASSERT_TRUE(choices.Save().ok());
+  EXPECT_LT(fs::file_size(dir / "kernel_choices.tsv"), 1000u);
+  gpu_delegate::KernelChoices reloaded(dir.string(), "this device");
+  EXPECT_EQ(reloaded.Find("shape"), "gemm_ksplit8");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vkd
