@@ -33,26 +33,6 @@ void PackToGpu(const float* src, const TensorDims& d, Precision p, void* dst) {
   }
 }
 
-void UnpackFromGpu(const void* src, const TensorDims& d, Precision p, float* dst) {
-  const int c = d.c, c4 = d.c4();
-  const int64_t pixels = int64_t{d.b} * d.h * d.w;
-  if (p == Precision::kFp32) {
-    const float* in = static_cast<const float*>(src);
-    if (c % 4 == 0) {
-      std::memcpy(dst, in, static_cast<size_t>(pixels) * c * sizeof(float));
-      return;
-    }
-    for (int64_t px = 0; px < pixels; ++px) {
-      std::memcpy(dst + px * c, in + px * c4 * 4, c * sizeof(float));
-    }
-    return;
-  }
-  const uint16_t* in = static_cast<const uint16_t*>(src);
-  for (int64_t px = 0; px < pixels; ++px) {
-    for (int k = 0; k < c; ++k) dst[px * c + k] = glm::unpackHalf1x16(in[px * c4 * 4 + k]);
-  }
-}
-
 std::vector<uint8_t> EncodeScalars(const std::vector<float>& values, Precision p) {
   std::vector<uint8_t> bytes(values.size() * ScalarBytes(p));
   if (p == Precision::kFp32) {

@@ -17,10 +17,10 @@ inline size_t GpuTensorBytes(const shaders::TensorDims& d, shaders::Precision p)
 }
 
 // Dense NHWC float (b*h*w*c values) -> padded GPU layout at `dst`
-// (GpuTensorBytes bytes; padding lanes written as zero).
+// (GpuTensorBytes bytes; padding lanes written as zero). For constants packed
+// at build time; a partition's inputs and outputs are converted on the GPU
+// (io_pack.glsl / io_unpack.glsl).
 void PackToGpu(const float* src, const shaders::TensorDims& d, shaders::Precision p, void* dst);
-// The inverse.
-void UnpackFromGpu(const void* src, const shaders::TensorDims& d, shaders::Precision p, float* dst);
 
 // Float values -> stored scalars (fp16 through glm::packHalf2x16).
 std::vector<uint8_t> EncodeScalars(const std::vector<float>& values, shaders::Precision p);
