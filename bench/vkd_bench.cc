@@ -647,8 +647,12 @@ int Run(int argc, char** argv) {
       const int o = origin[p.node_index];
       const double avg = p.invokes ? p.total_ms / p.invokes : 0;
       if (o >= 0) {
-        rows.push_back(
-            {"node " + std::to_string(o), ir::OpTypeName(g.nodes[o].op), "cpu", {o}, avg});
+        const std::string lib = runner->interpreter().node_implementation(p.node_index);
+        rows.push_back({"node " + std::to_string(o) + (lib == "xnnpack" ? " [xnnpack]" : ""),
+                        ir::OpTypeName(g.nodes[o].op),
+                        "cpu",
+                        {o},
+                        avg});
       } else {
         rows.push_back(
             {"partition " + std::to_string(-1 - o), "GPU_PARTITION", "gpu-wall", {}, avg});

@@ -240,6 +240,12 @@ Status Interpreter::EvalNode(int n, KernelContext& ctx) {
   return custom_[n] ? custom_[n]->Eval(ctx) : kernels_[n]->eval(ctx);
 }
 
+const char* Interpreter::node_implementation(int node_index) const {
+  const KernelState* state = states_[node_index].get();
+  if (state != nullptr && state->library[0] != '\0') return state->library;
+  return options_.use_reference_kernels ? "reference" : "vkdelegate";
+}
+
 int Interpreter::num_folded_nodes() const {
   int count = 0;
   for (uint8_t f : folded_) count += f;

@@ -75,6 +75,9 @@ class Interpreter {
   // Nodes evaluated once at AllocateTensors because all their inputs are constant.
   int num_folded_nodes() const;
   bool is_folded(int node_index) const { return folded_[node_index] != 0; }
+  // The implementation that runs a node after AllocateTensors: "xnnpack",
+  // "reference" (use_reference_kernels) or "vkdelegate" (its own kernels).
+  const char* node_implementation(int node_index) const;
   const std::vector<NodeProfile>& profile() const { return profile_; }
   void ResetProfile();
 
@@ -94,7 +97,7 @@ class Interpreter {
   std::vector<ir::Tensor> tensors_;                    // runtime shapes
   std::vector<uint8_t*> data_;                         // per tensor
   std::unique_ptr<uint8_t[], void (*)(void*)> arena_{nullptr, nullptr};
-  std::vector<uint8_t> empty_outputs_;  // per node: every output has 0 elements
+  std::vector<uint8_t> empty_outputs_;                      // per node: every output has 0 elements
   std::vector<uint8_t> folded_;                             // per node
   std::vector<std::unique_ptr<uint8_t[]>> folded_storage_;  // outputs of folded nodes
   size_t arena_bytes_ = 0;

@@ -23,6 +23,9 @@ namespace vkd::cpu {
 // Per-node data a kernel keeps from Prepare to Eval.
 struct KernelState {
   virtual ~KernelState() = default;
+  // Which library runs Eval, for profiles and placement reports: "xnnpack"
+  // when the node was handed to XNNPACK; empty for vkdelegate's own kernels.
+  const char* library = "";
 };
 
 class KernelContext {

@@ -1,28 +1,40 @@
 #include "cpu_fallback/thread_pool.h"
 
+#include <pthreadpool.h>
+
 #include <algorithm>
 
 namespace vkd::cpu {
 
 namespace {
-// Chunk `c` of `chunks` equal-ish chunks of [0, n).
-inline void ChunkRange(int64_t n, int chunks, int c, int64_t* begin, int64_t* end) {
-  *begin = n * c / chunks;
-  *end = n * (c + 1) / chunks;
+
+struct ChunkJob {
+  const std::function<void(int64_t, int64_t)>* fn;
+  int64_t n;
+  int chunks;
+};
+
+// Chunk `c` of `chunks` equal-ish chunks of [0, n): the same split for any
+// pool, so results never depend on which thread ran which chunk.
+void RunChunk(void* context, size_t c) {
+  const auto* job = static_cast<const ChunkJob*>(context);
+  const int64_t begin = job->n * static_cast<int64_t>(c) / job->chunks;
+  const int64_t end = job->n * (static_cast<int64_t>(c) + 1) / job->chunks;
+  (*job->fn)(begin, end);
 }
+
 }  // namespace
 
 ThreadPool::ThreadPool(int num_threads) : num_threads_(std::max(1, num_threads)) {
-  for (int i = 1; i < num_threads_; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
+  if (num_threads_ > 1) {
+    pool_ = pthreadpool_create(static_cast<size_t>(num_threads_));
+    // Out of threads: run everything on the calling thread rather than fail.
+    if (pool_ == nullptr) num_threads_ = 1;
+  }
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  work_cv_.notify_all();
-  for (auto& t : workers_) t.join();
+  if (pool_ != nullptr) pthreadpool_destroy(pool_);
 }
 
 void ThreadPool::ParallelFor(int64_t n, int64_t min_chunk,
@@ -30,50 +42,12 @@ void ThreadPool::ParallelFor(int64_t n, int64_t min_chunk,
   if (n <= 0) return;
   int64_t max_chunks = std::max<int64_t>(1, n / std::max<int64_t>(1, min_chunk));
   int chunks = static_cast<int>(std::min<int64_t>(num_threads_, max_chunks));
-  if (chunks <= 1) {
+  if (chunks <= 1 || pool_ == nullptr) {
     fn(0, n);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    job_ = &fn;
-    job_n_ = n;
-    job_chunks_ = chunks;
-    pending_ = chunks - 1;
-    ++generation_;
-  }
-  work_cv_.notify_all();
-  int64_t b, e;
-  ChunkRange(n, chunks, 0, &b, &e);
-  fn(b, e);
-  std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [this] { return pending_ == 0; });
-  job_ = nullptr;
-}
-
-void ThreadPool::WorkerLoop(int worker_index) {
-  uint64_t seen = 0;
-  for (;;) {
-    const std::function<void(int64_t, int64_t)>* job;
-    int64_t n;
-    int chunks;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      job = job_;
-      n = job_n_;
-      chunks = job_chunks_;
-    }
-    if (worker_index < chunks) {
-      int64_t b, e;
-      ChunkRange(n, chunks, worker_index, &b, &e);
-      (*job)(b, e);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--pending_ == 0) done_cv_.notify_one();
-    }
-  }
+  ChunkJob job{&fn, n, chunks};
+  pthreadpool_parallelize_1d(pool_, RunChunk, &job, static_cast<size_t>(chunks), 0);
 }
 
 }  // namespace vkd::cpu

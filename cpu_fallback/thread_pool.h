@@ -1,16 +1,18 @@
-// A small fixed-size worker pool for data-parallel kernel loops.
+// The interpreter's worker pool: pthreadpool (the pool XNNPACK and TFLite's
+// XNNPACK delegate use) behind a small data-parallel API.
 //
 // Kernels split work with ParallelFor; the calling thread takes a share, so a
-// pool of N threads runs N-1 workers. One pool serves one interpreter; it is
+// pool of N threads runs N-1 workers. The same threads serve the XNNPACK
+// float kernels (pthreadpool()), so the interpreter never holds two sets of
+// workers competing for the cores. One pool serves one interpreter; it is
 // not re-entrant (a ParallelFor body must not call ParallelFor).
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
-#include <vector>
+
+// pthreadpool's C header, without pulling it into every kernel.
+typedef struct pthreadpool* pthreadpool_t;
 
 namespace vkd::cpu {
 
@@ -28,20 +30,14 @@ class ThreadPool {
   // a worker costs microseconds). Returns when every chunk is done.
   void ParallelFor(int64_t n, int64_t min_chunk, const std::function<void(int64_t, int64_t)>& fn);
 
- private:
-  void WorkerLoop(int worker_index);
+  // The underlying pthreadpool for libraries that take one (XNNPACK); null
+  // for a single-threaded pool, which pthreadpool's users treat as "run on
+  // the calling thread".
+  pthreadpool_t pthreadpool() const { return pool_; }
 
+ private:
   int num_threads_;
-  std::vector<std::thread> workers_;
-  std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
-  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
-  int64_t job_n_ = 0;
-  int job_chunks_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  pthreadpool_t pool_ = nullptr;
 };
 
 }  // namespace vkd::cpu

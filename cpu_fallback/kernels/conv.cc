@@ -26,6 +26,7 @@
 #include "cpu_fallback/reference/conv.h"
 #include "cpu_fallback/reference/depthwise_conv.h"
 #include "cpu_fallback/reference/fully_connected.h"
+#include "cpu_fallback/xnnpack/xnn_backend.h"
 
 namespace vkd::cpu {
 
@@ -42,7 +43,9 @@ struct ConvState : KernelState {
   float activation_min = 0;
   float activation_max = 0;
   std::vector<float> filter_scales;  // hybrid: one per output channel
-  // Optimized path (constant filters only).
+  // Optimized paths (constant filters only): XNNPACK for float when it takes
+  // the shape, else vkdelegate's own kernels.
+  xnn::Operator xnn_op;
   bool use_optimized = false;
   opt::ConvPlan plan;               // CONV_2D
   std::vector<float> float_filter;  // DEPTHWISE_CONV_2D hybrid: the int8 filter as floats
@@ -132,6 +135,15 @@ void QuantizeInput(const ref::ConvGeometry& g, const float* input, ConvState* s)
                     s->quantized_input.data(), s->input_scales.data(), s->input_zero_points.data());
 }
 
+// XNNPACK packs the bias with the filter at Prepare, so it must be constant
+// (or absent) too.
+bool BiasIsConstant(const KernelContext& ctx) {
+  return !ctx.has_input(kBias) || ctx.input(kBias).is_constant();
+}
+const float* ConstBias(const KernelContext& ctx) {
+  return ctx.has_input(kBias) ? ctx.input(kBias).const_data<float>() : nullptr;
+}
+
 // --- CONV_2D -------------------------------------------------------------------------------------
 
 // True when the node's input is int8/uint8/int16: the quantized kernels' business.
@@ -187,12 +199,23 @@ Status ConvPrepare(KernelContext& ctx) {
   }
 
   state->use_optimized = !ctx.use_reference() && filter.is_constant();
-  // The optimized plan keeps one input offset per output pixel and tap.
+  // The optimized plan keeps one input offset per output pixel and tap, as
+  // does XNNPACK's indirection buffer.
   const double pixels = double(g.batches) * g.output_height * g.output_width;
   VKD_RETURN_IF_ERROR(ctx.CheckScratch(pixels * g.filter_height * g.filter_width * 8 +
                                            double(g.batches) * g.input_height * g.input_width *
                                                g.input_depth * (state->hybrid ? 5 : 0),
                                        "the convolution's offset tables and scratch"));
+  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx)) {
+    state->xnn_op = xnn::CreateConv(g, /*depthwise=*/false, filter.const_data<float>(),
+                                    ConstBias(ctx), state->activation_min, state->activation_max);
+    if (state->xnn_op) state->library = "xnnpack";
+    if (state->xnn_op) {
+      ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
+      ctx.state() = std::move(state);
+      return Status::Ok();
+    }
+  }
   if (state->use_optimized) {
     state->plan = state->hybrid ? opt::MakeConvPlan(g, filter.const_data<int8_t>())
                                 : opt::MakeConvPlan(g, filter.const_data<float>());
@@ -212,6 +235,7 @@ Status ConvEval(KernelContext& ctx) {
   const float* input = ctx.input_data<float>(kInput);
   const float* bias = ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr;
   float* output = ctx.output_data<float>(0);
+  if (s->xnn_op) return xnn::RunConv(s->xnn_op, g, input, output, ctx.pool());
   if (!s->hybrid) {
     if (s->use_optimized) {
       opt::ConvFloat(s->plan, input, bias, s->activation_min, s->activation_max, output,
@@ -279,6 +303,15 @@ Status DepthwisePrepare(KernelContext& ctx) {
   }
 
   state->use_optimized = !ctx.use_reference() && filter.is_constant();
+  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx) && xnn::Available()) {
+    // XNNPACK's indirection buffer: one pointer per output pixel and tap.
+    VKD_RETURN_IF_ERROR(ctx.CheckScratch(
+        double(g.batches) * g.output_height * g.output_width * g.filter_height * g.filter_width * 8,
+        "the depthwise convolution's indirection buffer"));
+    state->xnn_op = xnn::CreateConv(g, /*depthwise=*/true, filter.const_data<float>(),
+                                    ConstBias(ctx), state->activation_min, state->activation_max);
+    if (state->xnn_op) state->library = "xnnpack";
+  }
   if (state->use_optimized && state->hybrid) {
     const int8_t* q = filter.const_data<int8_t>();
     state->float_filter.assign(q, q + filter.num_elements());
@@ -297,6 +330,7 @@ Status DepthwiseEval(KernelContext& ctx) {
   const float* input = ctx.input_data<float>(kInput);
   const float* bias = ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr;
   float* output = ctx.output_data<float>(0);
+  if (s->xnn_op) return xnn::RunConv(s->xnn_op, g, input, output, ctx.pool());
   if (!s->hybrid) {
     if (s->use_optimized) {
       opt::DepthwiseConvFloat(g, input, ctx.input_data<float>(kFilter), bias, s->activation_min,

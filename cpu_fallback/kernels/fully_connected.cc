@@ -16,6 +16,7 @@
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/reference/fully_connected.h"
+#include "cpu_fallback/xnnpack/xnn_backend.h"
 
 namespace vkd::cpu {
 
@@ -34,6 +35,7 @@ struct FullyConnectedState : KernelState {
   bool asymmetric = false;
   std::vector<float> weight_scales;  // hybrid: one per unit
   bool use_optimized = false;
+  xnn::Operator xnn_op;  // float with constant weights, when XNNPACK takes it
   opt::PackedWeights packed;
   // Hybrid scratch, sized in Prepare so that Eval does not allocate.
   std::vector<int8_t> quantized_input;
@@ -118,7 +120,15 @@ Status Prepare(KernelContext& ctx) {
   }
 
   state->use_optimized = !ctx.use_reference() && weights.is_constant();
-  if (state->use_optimized) {
+  const bool bias_constant = !ctx.has_input(kBias) || ctx.input(kBias).is_constant();
+  if (state->use_optimized && !state->hybrid && bias_constant) {
+    state->xnn_op = xnn::CreateFullyConnected(
+        shape.input_size, shape.num_units, weights.const_data<float>(),
+        ctx.has_input(kBias) ? ctx.input(kBias).const_data<float>() : nullptr,
+        state->activation_min, state->activation_max);
+    if (state->xnn_op) state->library = "xnnpack";
+  }
+  if (state->use_optimized && !state->xnn_op) {
     state->packed =
         state->hybrid
             ? opt::PackWeights(weights.const_data<int8_t>(), shape.num_units, shape.input_size)
@@ -152,6 +162,8 @@ Status Eval(KernelContext& ctx) {
   const float* input = ctx.input_data<float>(kInput);
   const float* bias = ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr;
   float* output = ctx.output_data<float>(0);
+  if (s->xnn_op)
+    return xnn::RunFullyConnected(s->xnn_op, s->shape.batches, input, output, ctx.pool());
   if (!s->hybrid) {
     if (s->use_optimized) {
       opt::FullyConnectedFloat(s->shape, s->packed, input, bias, s->activation_min,
