@@ -208,7 +208,10 @@ Status Interpreter::AllocateTensors() {
                                   " (the CPU memory budget option sets it)");
   }
   if (plan.arena_bytes != arena_bytes_ || !arena_) {
-    const size_t bytes = std::max<size_t>(plan.arena_bytes, kArenaAlignment);
+    // One spare cache line at the end: XNNPACK's kernels may read up to
+    // XNN_EXTRA_BYTES (16) past an input (the values are unused), and tensors
+    // inside the arena already end at least that far from the next one.
+    const size_t bytes = plan.arena_bytes + kArenaAlignment;
     void* p = std::aligned_alloc(kArenaAlignment, bytes);
     if (!p)
       return ResourceExhaustedError("cannot allocate a " + std::to_string(bytes) +
@@ -268,7 +271,8 @@ Status Interpreter::FoldIfConstant(int n) {
   }
   std::vector<std::unique_ptr<uint8_t[]>> storage;
   for (int32_t t : node.outputs) {
-    storage.emplace_back(new (std::nothrow) uint8_t[std::max<size_t>(tensors_[t].bytes(), 1)]);
+    // Padded like the arena (XNNPACK may read 16 bytes past an input).
+    storage.emplace_back(new (std::nothrow) uint8_t[tensors_[t].bytes() + kArenaAlignment]);
     if (!storage.back()) return ResourceExhaustedError("cannot allocate a folded constant");
     data_[t] = storage.back().get();
   }

@@ -14,6 +14,7 @@
 #include "cpu_fallback/optimized/conv.h"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ struct ConvState : KernelState {
   std::vector<int32_t> input_zero_points;
   std::vector<float> dequantized_input;  // optimized only
   std::vector<float> pixel_scales;       // optimized CONV_2D only
+  std::vector<float> accumulators;       // hybrid CONV_2D on XNNPACK: the exact integer sums
 };
 
 std::string Str(int v) { return std::to_string(v); }
@@ -151,6 +153,43 @@ bool HasQuantizedInput(const KernelContext& ctx) {
   return ctx.num_inputs() > 0 && ctx.has_input(kInput) && IsQuantizedType(ctx.input(kInput).type);
 }
 
+// The hybrid kernel's sums are of products (q - zero_point) * filter, each at
+// most 255 * 127 in magnitude: with K = kh * kw * channels of them, every
+// partial sum is an integer float represents exactly while K * 255 * 127 < 2^24.
+bool HybridSumsAreExact(const ref::ConvGeometry& g) {
+  const double k = double(g.filter_height) * g.filter_width * g.filter_input_depth;
+  return k * 255.0 * 127.0 < 16777216.0;
+}
+
+// The hybrid epilogue on XNNPACK's integer sums, in the order of the
+// optimized GEMM's (opt::GemmTile): sum * (filter_scale * input_scale) + bias,
+// clamped — the same float operations as TFLite's hybrid conv.
+Status EvalHybridOnXnn(const ref::ConvGeometry& g, const int32_t* zero_points, const float* bias,
+                       float* output, ThreadPool& pool, ConvState* s) {
+  const int image_size = g.input_height * g.input_width * g.input_depth;
+  opt::DequantizeRows(s->quantized_input.data(), g.batches, image_size, zero_points,
+                      s->dequantized_input.data());
+  VKD_RETURN_IF_ERROR(
+      xnn::RunConv(s->xnn_op, g, s->dequantized_input.data(), s->accumulators.data(), pool));
+  const int64_t pixels_per_image = int64_t(g.output_height) * g.output_width;
+  const int depth = g.output_depth;
+  const float* acc = s->accumulators.data();
+  pool.ParallelFor(g.batches * pixels_per_image, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float row_scale = s->input_scales[p / pixels_per_image];
+      const float* a = acc + p * depth;
+      float* out = output + p * depth;
+      for (int c = 0; c < depth; ++c) {
+        float v = a[c];
+        v *= s->filter_scales[c] * row_scale;
+        if (bias != nullptr) v += bias[c];
+        out[c] = ClampActivation(v, s->activation_min, s->activation_max);
+      }
+    }
+  });
+  return Status::Ok();
+}
+
 Status ConvPrepare(KernelContext& ctx) {
   if (HasQuantizedInput(ctx)) return QuantizedConvPrepare(ctx);
   VKD_RETURN_IF_ERROR(CheckCommon(ctx, /*output_depth_dim=*/0));
@@ -206,11 +245,37 @@ Status ConvPrepare(KernelContext& ctx) {
                                            double(g.batches) * g.input_height * g.input_width *
                                                g.input_depth * (state->hybrid ? 5 : 0),
                                        "the convolution's offset tables and scratch"));
-  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx)) {
+  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx) && !input.is_constant()) {
     state->xnn_op = xnn::CreateConv(g, /*depthwise=*/false, filter.const_data<float>(),
                                     ConstBias(ctx), state->activation_min, state->activation_max);
     if (state->xnn_op) state->library = "xnnpack";
     if (state->xnn_op) {
+      ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
+      ctx.state() = std::move(state);
+      return Status::Ok();
+    }
+  }
+  if (state->use_optimized && state->hybrid && !input.is_constant() && HybridSumsAreExact(g)) {
+    // The integer GEMM of the hybrid kernel as an XNNPACK float convolution
+    // of (q - zero_point) by the int8 filter, both held exactly as floats:
+    // every partial sum is an integer below 2^24, so it is exact in any
+    // order and the scale/bias/clamp epilogue below sees TFLite's int32 sums.
+    const int8_t* q = filter.const_data<int8_t>();
+    const std::vector<float> float_filter(q, q + filter.num_elements());
+    state->xnn_op = xnn::CreateConv(g, /*depthwise=*/false, float_filter.data(), nullptr,
+                                    -std::numeric_limits<float>::infinity(),
+                                    std::numeric_limits<float>::infinity());
+    if (state->xnn_op) {
+      state->library = "xnnpack";
+      const size_t input_size =
+          static_cast<size_t>(g.batches) * g.input_height * g.input_width * g.input_depth;
+      state->quantized_input.assign(input_size, 0);
+      state->input_scales.assign(g.batches, 0.0f);
+      state->input_zero_points.assign(g.batches, 0);
+      // Padded for XNNPACK's over-reads (XNN_EXTRA_BYTES).
+      state->dequantized_input.assign(input_size + 16, 0.0f);
+      state->accumulators.assign(
+          static_cast<size_t>(g.batches) * g.output_height * g.output_width * g.output_depth, 0.0f);
       ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
       ctx.state() = std::move(state);
       return Status::Ok();
@@ -235,7 +300,7 @@ Status ConvEval(KernelContext& ctx) {
   const float* input = ctx.input_data<float>(kInput);
   const float* bias = ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr;
   float* output = ctx.output_data<float>(0);
-  if (s->xnn_op) return xnn::RunConv(s->xnn_op, g, input, output, ctx.pool());
+  if (s->xnn_op && !s->hybrid) return xnn::RunConv(s->xnn_op, g, input, output, ctx.pool());
   if (!s->hybrid) {
     if (s->use_optimized) {
       opt::ConvFloat(s->plan, input, bias, s->activation_min, s->activation_max, output,
@@ -248,6 +313,7 @@ Status ConvEval(KernelContext& ctx) {
   }
   QuantizeInput(g, input, s);
   const int32_t* zero_points = s->asymmetric ? s->input_zero_points.data() : nullptr;
+  if (s->xnn_op) return EvalHybridOnXnn(g, zero_points, bias, output, ctx.pool(), s);
   if (s->use_optimized) {
     opt::ConvHybrid(s->plan, s->quantized_input.data(), s->input_scales.data(), zero_points,
                     s->filter_scales.data(), bias, s->activation_min, s->activation_max,
@@ -303,7 +369,8 @@ Status DepthwisePrepare(KernelContext& ctx) {
   }
 
   state->use_optimized = !ctx.use_reference() && filter.is_constant();
-  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx) && xnn::Available()) {
+  if (state->use_optimized && !state->hybrid && BiasIsConstant(ctx) && !input.is_constant() &&
+      xnn::Available()) {
     // XNNPACK's indirection buffer: one pointer per output pixel and tap.
     VKD_RETURN_IF_ERROR(ctx.CheckScratch(
         double(g.batches) * g.output_height * g.output_width * g.filter_height * g.filter_width * 8,

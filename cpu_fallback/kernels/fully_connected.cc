@@ -121,7 +121,8 @@ Status Prepare(KernelContext& ctx) {
 
   state->use_optimized = !ctx.use_reference() && weights.is_constant();
   const bool bias_constant = !ctx.has_input(kBias) || ctx.input(kBias).is_constant();
-  if (state->use_optimized && !state->hybrid && bias_constant) {
+  // A constant input (mapped model data) has no padding for XNNPACK's over-reads.
+  if (state->use_optimized && !state->hybrid && bias_constant && !input.is_constant()) {
     state->xnn_op = xnn::CreateFullyConnected(
         shape.input_size, shape.num_units, weights.const_data<float>(),
         ctx.has_input(kBias) ? ctx.input(kBias).const_data<float>() : nullptr,

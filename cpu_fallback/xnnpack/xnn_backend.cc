@@ -7,6 +7,9 @@
 
 #ifdef VKD_HAVE_XNNPACK
 #include <xnnpack.h>
+// The interpreter pads its arena and folded constants by one 64-byte line
+// for the over-reads XNNPACK allows itself.
+static_assert(XNN_EXTRA_BYTES <= 64, "arena padding too small for XNNPACK");
 #endif
 
 namespace vkd::cpu::xnn {
@@ -80,8 +83,22 @@ Operator& Operator::operator=(Operator&& other) noexcept {
     Operator dying(op_);  // deletes the old operator
     op_ = other.op_;
     other.op_ = nullptr;
+    setup_input_ = setup_output_ = nullptr;  // a moved-in operator is set up again
   }
   return *this;
+}
+
+bool Operator::NeedsSetup(const void* input, const void* output, size_t d0, size_t d1, size_t d2) {
+  if (input == setup_input_ && output == setup_output_ && d0 == setup_dims_[0] &&
+      d1 == setup_dims_[1] && d2 == setup_dims_[2]) {
+    return false;
+  }
+  setup_input_ = input;
+  setup_output_ = output;
+  setup_dims_[0] = d0;
+  setup_dims_[1] = d1;
+  setup_dims_[2] = d2;
+  return true;
 }
 
 Operator CreateConv(const ref::ConvGeometry& g, bool depthwise, const float* filter,
@@ -113,15 +130,17 @@ Operator CreateConv(const ref::ConvGeometry& g, bool depthwise, const float* fil
 #endif
 }
 
-Status RunConv(const Operator& op, const ref::ConvGeometry& g, const float* input, float* output,
+Status RunConv(Operator& op, const ref::ConvGeometry& g, const float* input, float* output,
                ThreadPool& pool) {
 #ifdef VKD_HAVE_XNNPACK
-  // Setup is cheap when the pointers and sizes are those of the last call:
-  // XNNPACK then keeps its indirection buffer.
-  VKD_RETURN_IF_ERROR(
-      Check(xnn_setup_convolution2d_nhwc_f32(op.get(), g.batches, g.input_height, g.input_width,
-                                             input, output, pool.pthreadpool()),
-            "convolution setup"));
+  if (op.NeedsSetup(input, output, g.batches, g.input_height, g.input_width)) {
+    const Status s =
+        Check(xnn_setup_convolution2d_nhwc_f32(op.get(), g.batches, g.input_height, g.input_width,
+                                               input, output, pool.pthreadpool()),
+              "convolution setup");
+    if (!s.ok()) op.NeedsSetup(nullptr, nullptr, 0, 0, 0);  // set up again next time
+    VKD_RETURN_IF_ERROR(s);
+  }
   return Check(xnn_run_operator(op.get(), pool.pthreadpool()), "convolution");
 #else
   (void)op, (void)g, (void)input, (void)output, (void)pool;
@@ -145,12 +164,16 @@ Operator CreateFullyConnected(size_t input_channels, size_t output_channels, con
 #endif
 }
 
-Status RunFullyConnected(const Operator& op, size_t rows, const float* input, float* output,
+Status RunFullyConnected(Operator& op, size_t rows, const float* input, float* output,
                          ThreadPool& pool) {
 #ifdef VKD_HAVE_XNNPACK
-  VKD_RETURN_IF_ERROR(
-      Check(xnn_setup_fully_connected_nc_f32(op.get(), rows, input, output, pool.pthreadpool()),
-            "fully-connected setup"));
+  if (op.NeedsSetup(input, output, rows, 0, 0)) {
+    const Status s =
+        Check(xnn_setup_fully_connected_nc_f32(op.get(), rows, input, output, pool.pthreadpool()),
+              "fully-connected setup");
+    if (!s.ok()) op.NeedsSetup(nullptr, nullptr, 0, 0, 0);
+    VKD_RETURN_IF_ERROR(s);
+  }
   return Check(xnn_run_operator(op.get(), pool.pthreadpool()), "fully-connected");
 #else
   (void)op, (void)rows, (void)input, (void)output, (void)pool;

@@ -44,8 +44,17 @@ class Operator {
   explicit operator bool() const { return op_ != nullptr; }
   xnn_operator_t get() const { return op_; }
 
+  // True (and remembers the arguments) unless the operator was last set up
+  // with exactly these pointers and sizes. Setting up again is not free
+  // (parameters, work split, indirection buffers), and the interpreter's
+  // arena keeps every pointer fixed from one invoke to the next.
+  bool NeedsSetup(const void* input, const void* output, size_t d0, size_t d1, size_t d2);
+
  private:
   xnn_operator_t op_ = nullptr;
+  const void* setup_input_ = nullptr;
+  const void* setup_output_ = nullptr;
+  size_t setup_dims_[3] = {0, 0, 0};
 };
 
 // CONV_2D (one group) or DEPTHWISE_CONV_2D over NHWC float. `filter` is in
@@ -55,14 +64,14 @@ class Operator {
 // own kernel); it is not an error.
 Operator CreateConv(const ref::ConvGeometry& g, bool depthwise, const float* filter,
                     const float* bias, float activation_min, float activation_max);
-Status RunConv(const Operator& op, const ref::ConvGeometry& g, const float* input, float* output,
+Status RunConv(Operator& op, const ref::ConvGeometry& g, const float* input, float* output,
                ThreadPool& pool);
 
 // FULLY_CONNECTED: rows of `input_channels` in, `output_channels` out;
 // `weights` is [output_channels, input_channels] as TFLite stores it.
 Operator CreateFullyConnected(size_t input_channels, size_t output_channels, const float* weights,
                               const float* bias, float activation_min, float activation_max);
-Status RunFullyConnected(const Operator& op, size_t rows, const float* input, float* output,
+Status RunFullyConnected(Operator& op, size_t rows, const float* input, float* output,
                          ThreadPool& pool);
 
 }  // namespace vkd::cpu::xnn

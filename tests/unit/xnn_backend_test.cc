@@ -94,6 +94,7 @@ std::vector<float> RunNet(bool const_filter, bool reference, int threads,
 
 void ExpectClose(const std::vector<float>& got, const std::vector<float>& want) {
   ASSERT_EQ(got.size(), want.size());
+  ASSERT_FALSE(got.empty());
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_NEAR(got[i], want[i], 1e-5f * std::max(1.0f, std::fabs(want[i]))) << "output " << i;
   }
@@ -122,6 +123,70 @@ TEST(XnnBackend, NonConstantFilterStaysOnOwnKernels) {
   ExpectClose(RunNet(false, false, 2, &impl), want);
   // XNNPACK packs filters at Prepare: a filter that is an activation cannot go there.
   EXPECT_EQ(impl[0], "vkdelegate");
+}
+
+// Hybrid CONV_2D (float in, int8 filter): XNNPACK computes the integer sums
+// exactly, so its output must equal the reference kernel's bit for bit.
+std::vector<float> RunHybridConv(bool per_channel, bool reference, int threads,
+                                 std::string* implementation) {
+  writer::GraphBuilder b;
+  int in = b.AddInput(DataType::kFloat32, {2, 11, 10, 16}, "in");
+  std::mt19937 rng(11);
+  std::vector<int8_t> w(24 * 3 * 3 * 16);
+  for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+  ir::Quantization q;
+  if (per_channel) {
+    for (int c = 0; c < 24; ++c) q.scale.push_back(0.01f + 0.001f * c);
+  } else {
+    q.scale = {0.02f};
+  }
+  q.zero_point.assign(q.scale.size(), 0);
+  int filter = b.AddConstant<int8_t>({24, 3, 3, 16}, w, "w", q);
+  int bias = b.AddConstant<float>({24}, Random(24, 12), "b");
+  int out = b.AddTensor(DataType::kFloat32, {2, 11, 10, 24}, "out");
+  ir::Conv2DOptions co;
+  co.activation = ir::Activation::kRelu6;
+  b.AddNode(OpType::kConv2d, {in, filter, bias}, {out}, co);
+  b.MarkOutput(out);
+  InterpreterOptions o;
+  o.use_reference_kernels = reference;
+  o.num_threads = threads;
+  auto interp = Interpreter::Create(b.Build(), o);
+  EXPECT_TRUE(interp.ok()) << interp.status().ToString();
+  if (!interp.ok()) return {};
+  EXPECT_TRUE((*interp)->AllocateTensors().ok());
+  const std::vector<float> x = Random(2 * 11 * 10 * 16, 13);
+  std::memcpy((*interp)->input_data(0), x.data(), x.size() * sizeof(float));
+  EXPECT_TRUE((*interp)->Invoke().ok());
+  *implementation = (*interp)->node_implementation(0);
+  const float* y = reinterpret_cast<const float*>((*interp)->output_data(0));
+  return std::vector<float>(y, y + 2 * 11 * 10 * 24);
+}
+
+TEST(XnnBackend, HybridConvIsBitExactWithTheReference) {
+  for (bool per_channel : {false, true}) {
+    SCOPED_TRACE(per_channel ? "per-channel (asymmetric inputs)" : "per-tensor");
+    std::string impl;
+    const std::vector<float> want = RunHybridConv(per_channel, true, 1, &impl);
+    for (int threads : {1, 2}) {
+      const std::vector<float> got = RunHybridConv(per_channel, false, threads, &impl);
+      EXPECT_EQ(impl, xnn::Available() ? "xnnpack" : "vkdelegate");
+      ASSERT_EQ(got.size(), want.size());
+      if (impl != "xnnpack") {
+        // vkdelegate's own GEMM epilogue may round one ulp away from the
+        // reference's (its products are fused differently): near, not equal.
+        ExpectClose(got, want);
+        continue;
+      }
+      int mismatches = 0;
+      for (size_t i = 0; i < got.size(); ++i) {
+        if (std::memcmp(&got[i], &want[i], sizeof(float)) != 0 && mismatches++ < 5) {
+          ADD_FAILURE() << "element " << i << ": " << got[i] << " vs reference " << want[i];
+        }
+      }
+      EXPECT_EQ(mismatches, 0);
+    }
+  }
 }
 
 TEST(ThreadPool, ParallelForCoversEveryIndexOnce) {
