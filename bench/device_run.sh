@@ -2,7 +2,8 @@
 # device_run.sh: the one script to run on the remote NVIDIA (H200) machine, from the repository root.
 # That machine has NVIDIA's Vulkan ICD but no Vulkan loader or glvnd (see ../shared/gpu/README.md):
 # this unpacks the carried Debian packages (.gl/*.deb: libvulkan1 libglvnd0 libegl1 libgl1 libglx0
-# libgles2 libopengl0 into /, vulkan-validationlayers into /tmp/vl), points the loader at NVIDIA's
+# libgles2 libopengl0 into /, and libxnnpack0 libpthreadpool0 libcpuinfo0, the CPU interpreter's
+# float backend; vulkan-validationlayers into /tmp/vl), points the loader at NVIDIA's
 # ICD, runs bench/gpu_bench.sh, then the GPU test binaries (validation layer on, as in CI), and
 # prints one summary. Everything finishes within about 8 minutes (each step has its own limit).
 #
