@@ -14,6 +14,9 @@ class Flags {
  public:
   // Declares a flag with its default and a one-line help text.
   void Define(const std::string& name, const std::string& default_value, const std::string& help);
+  // Another name for a defined flag (TFLite benchmark_model's spelling where
+  // ours differs): --alias=v sets `name`.
+  void Alias(const std::string& alias, const std::string& name);
   Status Parse(int argc, char** argv);
 
   std::string GetString(const std::string& name) const;
@@ -27,7 +30,11 @@ class Flags {
     std::string value, help;
     bool set = false;
   };
+  // The defined flag nearest to an unknown one (edit distance), or "".
+  std::string Nearest(const std::string& unknown) const;
+
   std::map<std::string, Flag> flags_;
+  std::map<std::string, std::string> aliases_;
   std::vector<std::string> order_;
 };
 

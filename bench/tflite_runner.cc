@@ -1,5 +1,7 @@
 #include "bench/tflite_runner.h"
 
+#include <dlfcn.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -34,6 +36,63 @@ HostTensor Describe(const TfLiteTensor* t) {
 
 }  // namespace
 
+namespace {
+
+using PluginCreate = TfLiteDelegate* (*)(char**, char**, size_t, void (*)(const char*));
+using PluginDestroy = void (*)(TfLiteDelegate*);
+
+// What the plug-in reported while refusing its options.
+thread_local std::string plugin_errors;
+void CollectPluginError(const char* message) {
+  if (!plugin_errors.empty()) plugin_errors += "; ";
+  plugin_errors += message != nullptr ? message : "(null)";
+}
+
+}  // namespace
+
+// TFLite 2.9's external-delegate wrapper is made even when the plug-in cannot
+// be loaded or refuses its options, and the interpreter then calls through
+// the missing delegate (SIGSEGV). So the plug-in is loaded here first, through
+// the same ABI and with the same options, and every failure becomes an error
+// that says which: no such file, not a plug-in, or the plug-in's own message.
+Status ProbeDelegatePlugin(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& options) {
+  void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    const char* why = dlerror();
+    return NotFoundError("cannot load the delegate plug-in '" + path +
+                         "': " + (why != nullptr ? why : "dlopen failed"));
+  }
+  auto create = reinterpret_cast<PluginCreate>(dlsym(lib, "tflite_plugin_create_delegate"));
+  auto destroy = reinterpret_cast<PluginDestroy>(dlsym(lib, "tflite_plugin_destroy_delegate"));
+  if (create == nullptr || destroy == nullptr) {
+    dlclose(lib);
+    return InvalidArgumentError("'" + path +
+                                "' is not a TFLite delegate plug-in (no "
+                                "tflite_plugin_create_delegate / tflite_plugin_destroy_delegate)");
+  }
+  std::vector<std::string> keys, values;
+  for (const auto& [k, v] : options) {
+    keys.push_back(k);
+    values.push_back(v);
+  }
+  std::vector<char*> key_ptrs, value_ptrs;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    key_ptrs.push_back(keys[i].data());
+    value_ptrs.push_back(values[i].data());
+  }
+  plugin_errors.clear();
+  TfLiteDelegate* d = create(key_ptrs.data(), value_ptrs.data(), keys.size(), CollectPluginError);
+  if (d == nullptr) {
+    dlclose(lib);
+    return InvalidArgumentError("the delegate plug-in '" + path + "' refused its options" +
+                                (plugin_errors.empty() ? "" : ": " + plugin_errors));
+  }
+  destroy(d);
+  dlclose(lib);
+  return Status::Ok();
+}
+
 StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t> model_bytes,
                                                              const TfLiteRunOptions& options) {
   std::unique_ptr<TfLiteRunner> r(new TfLiteRunner());
@@ -55,6 +114,8 @@ StatusOr<std::unique_ptr<TfLiteRunner>> TfLiteRunner::Create(std::vector<uint8_t
   }
   for (TfLiteDelegate* d : options.delegates) TfLiteInterpreterOptionsAddDelegate(r->options_, d);
   if (!options.external_delegate_path.empty()) {
+    VKD_RETURN_IF_ERROR(
+        ProbeDelegatePlugin(options.external_delegate_path, options.external_delegate_options));
     TfLiteExternalDelegateOptions eo =
         TfLiteExternalDelegateOptionsDefault(options.external_delegate_path.c_str());
     for (const auto& [key, value] : options.external_delegate_options) {
@@ -127,6 +188,12 @@ HostTensor TfLiteRunner::InputSpec(int i) const {
 Status TfLiteRunner::SetInput(int i, const HostTensor& value) {
   TfLiteTensor* t = TfLiteInterpreterGetInputTensor(interpreter_, i);
   if (!t) return InvalidArgumentError("TFLite has no input " + std::to_string(i));
+  const HostTensor spec = InputSpec(i);
+  if (spec.type != value.type) {
+    return InvalidArgumentError("TFLite input " + std::to_string(i) + " is " +
+                                ir::DataTypeName(spec.type) + ", given " +
+                                ir::DataTypeName(value.type));
+  }
   if (TfLiteTensorByteSize(t) != value.bytes.size()) {
     return InvalidArgumentError("TFLite input " + std::to_string(i) + " holds " +
                                 std::to_string(TfLiteTensorByteSize(t)) + " bytes, given " +

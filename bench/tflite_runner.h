@@ -36,6 +36,14 @@ struct TfLiteRunOptions {
   std::vector<std::pair<std::string, std::string>> external_delegate_options;
 };
 
+// Loads a TFLite delegate plug-in (tflite_plugin_create_delegate ABI), creates
+// and destroys one delegate with `options`: NotFound when the file cannot be
+// loaded, InvalidArgument when it is not a plug-in or refuses the options
+// (with the plug-in's own message). TfLiteRunner calls it before handing the
+// path to TFLite, whose wrapper would crash on either.
+Status ProbeDelegatePlugin(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& options);
+
 class TfLiteRunner {
  public:
   // `model_bytes` is kept alive by the runner (TFLite reads it in place).

@@ -24,11 +24,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #include "bench/flags.h"
 #include "bench/host_tensor.h"
@@ -77,7 +79,12 @@ std::string DefaultCacheDir() {
 
 Status WriteOutputs(const std::string& dir, const std::vector<HostTensor>& outputs) {
   if (dir.empty()) return Status::Ok();
-  ::mkdir(dir.c_str(), 0755);
+  // Like `mkdir -p`: a folder that does not exist yet is made, parents too.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec && !std::filesystem::is_directory(dir)) {
+    return InvalidArgumentError("--output_dir: cannot create '" + dir + "': " + ec.message());
+  }
   for (size_t o = 0; o < outputs.size(); ++o) {
     VKD_RETURN_IF_ERROR(WriteNpy(dir + "/output_" + std::to_string(o) + ".npy", outputs[o]));
   }
@@ -151,7 +158,15 @@ int RunInTfLiteHost(const std::string& graph_path, const Flags& flags, int num_t
   auto kv = ParseDelegateOptions(flags.GetString("external_delegate_options"));
   if (!kv.ok()) return Fail(kv.status().message());
   o.external_delegate_options = *kv;
-  auto timing = TimeTfLite(graph_path, o, {}, seed, warmup_runs, num_runs);
+  // --input_npy as in standalone mode: the same files give the same inputs
+  // (TFLite resizes its inputs to their shapes); none: the same seeded ones.
+  std::vector<HostTensor> inputs;
+  for (const std::string& file : SplitComma(flags.GetString("input_npy"))) {
+    auto npy = ReadNpy(file);
+    if (!npy.ok()) return Fail(npy.status().message());
+    inputs.push_back(std::move(npy).value());
+  }
+  auto timing = TimeTfLite(graph_path, o, inputs, seed, warmup_runs, num_runs);
   if (!timing.ok()) return Fail(timing.status().message());
   if (Status s = WriteOutputs(flags.GetString("output_dir"), timing->outputs); !s.ok()) {
     return Fail(s.message());
@@ -175,13 +190,15 @@ int RunInTfLiteHost(const std::string& graph_path, const Flags& flags, int num_t
   report["latency_ms"] = LatencyJson(st);
   report["init_ms"] = timing->init_ms;
   if (compare_tflite) {
-    // The same seeded inputs TimeTfLite made for the delegated run.
-    std::vector<HostTensor> inputs;
-    auto probe = TfLiteRunner::CreateFromFile(graph_path, {});
-    if (!probe.ok()) return Fail(probe.status().message());
-    for (int i = 0; i < (*probe)->num_inputs(); ++i) {
-      const HostTensor spec = (*probe)->InputSpec(i);
-      inputs.push_back(RandomTensor(spec.type, spec.shape, seed + static_cast<uint32_t>(i)));
+    // The inputs of the delegated run: the .npy files, or the same seeded
+    // ones TimeTfLite made.
+    if (inputs.empty()) {
+      auto probe = TfLiteRunner::CreateFromFile(graph_path, {});
+      if (!probe.ok()) return Fail(probe.status().message());
+      for (int i = 0; i < (*probe)->num_inputs(); ++i) {
+        const HostTensor spec = (*probe)->InputSpec(i);
+        inputs.push_back(RandomTensor(spec.type, spec.shape, seed + static_cast<uint32_t>(i)));
+      }
     }
     if (Status s = CompareWithTfLite(graph_path, inputs, timing->outputs, num_threads, warmup_runs,
                                      num_runs, st, &report);
@@ -212,7 +229,7 @@ int Run(int argc, char** argv) {
   flags.Define("graph", "", "path of the .tflite model to run");
   flags.Define("num_runs", "50", "timed invocations");
   flags.Define("warmup_runs", "1", "untimed invocations before the timed ones");
-  flags.Define("num_threads", "1", "CPU threads for the CPU kernels");
+  flags.Define("num_threads", "1", "CPU threads for the CPU kernels (-1: one per core)");
   flags.Define("use_gpu", "true",
                "run supported ops on the GPU (Vulkan); without a Vulkan device: a warning, CPU");
   flags.Define("gpu_precision_loss_allowed", "false", "fp16 storage and arithmetic on the GPU");
@@ -255,6 +272,9 @@ int Run(int argc, char** argv) {
                "benchmark_model does");
   flags.Define("external_delegate_options", "", "options of the plug-in: 'key:value;key:value'");
   flags.Define("help", "false", "print this help");
+  // TFLite benchmark_model's names for the same flags.
+  flags.Alias("max_delegated_partitions", "max_partitions");
+  flags.Alias("gpu_experimental_enable_quant", "gpu_enable_quant");
   if (Status s = flags.Parse(argc, argv); !s.ok()) {
     std::fprintf(stderr, "vkd-bench: %s\n", s.message().c_str());
     return 2;
@@ -287,6 +307,10 @@ int Run(int argc, char** argv) {
         min_nodes.status(), profiling.status(), print_placement.status(), seed.status()}) {
     if (!s.ok()) return Fail(s.message());
   }
+  // benchmark_model's default -1 lets the runtime choose: one thread per core.
+  if (*num_threads == -1)
+    *num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (*num_threads < 1) return Fail("--num_threads must be >= 1, or -1 for one per core");
   if (*num_runs < 1) return Fail("--num_runs must be >= 1");
   if (*warmup_runs < 0) return Fail("--warmup_runs must be >= 0");
   if (*min_nodes < 1) return Fail("--min_nodes_per_partition must be >= 1");

@@ -125,5 +125,46 @@ PY
   if "$BENCH" --graph="$tmp/demo.tflite" --external_delegate_path="$DELEGATE_LIB" \
       --external_delegate_options="precision" 2>"$tmp/err"; then exit 1; fi
   grep -q "not key:value" "$tmp/err"
+  # A plug-in that refuses its options, a missing one, a file that is not
+  # one: rc 1 and a message, never TFLite's wrapper crashing on a NULL delegate.
+  set +e
+  "$BENCH" --graph="$tmp/demo.tflite" --external_delegate_path="$DELEGATE_LIB" \
+    --external_delegate_options="precision:fp64" 2>"$tmp/err"
+  rc=$?
+  [ "$rc" -eq 1 ] || { echo "refused options: rc $rc"; cat "$tmp/err"; exit 1; }
+  grep -q "refused its options" "$tmp/err"
+  "$BENCH" --graph="$tmp/demo.tflite" --external_delegate_path="$tmp/no_such.so" 2>"$tmp/err"
+  rc=$?
+  [ "$rc" -eq 1 ] || { echo "missing plug-in: rc $rc"; exit 1; }
+  grep -q "cannot load the delegate plug-in" "$tmp/err"
+  "$BENCH" --graph="$tmp/demo.tflite" --external_delegate_path="$tmp/junk.tflite" 2>"$tmp/err"
+  rc=$?
+  [ "$rc" -eq 1 ] || { echo "junk plug-in: rc $rc"; exit 1; }
+  set -e
+  # --input_npy and --output_dir (a folder to create, parents too) in host
+  # mode, exactly as standalone: the same .npy in gives the same outputs.
+  "$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --use_gpu=false \
+    --input_npy="$tmp/in.npy" --output_dir="$tmp/a/b/standalone" >/dev/null
+  "$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --external_delegate_path="$DELEGATE_LIB" \
+    --external_delegate_options="cache_dir:$tmp/cache" \
+    --input_npy="$tmp/in.npy" --output_dir="$tmp/c/d/host" >/dev/null 2>&1
+  python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def load(p):
+    raw = open(p, "rb").read(); n = struct.unpack("<H", raw[8:10])[0]
+    return struct.unpack("<10f", raw[10 + n:])
+a = load(d + "/a/b/standalone/output_0.npy")
+b = load(d + "/c/d/host/output_0.npy")
+random_run = load(d + "/host_out/output_0.npy")
+assert max(abs(x - y) for x, y in zip(a, b)) < 1e-4, (a, b)
+# The .npy input was used, not the seeded random one.
+assert max(abs(x - y) for x, y in zip(b, random_run)) > 1e-6, (b, random_run)
+PY
 fi
+# TFLite's flag names are aliases; a misspelt flag gets a suggestion.
+"$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --use_gpu=false --max_delegated_partitions=1 \
+  --num_threads=-1 >/dev/null
+if "$BENCH" --graph="$tmp/demo.tflite" --num_run=3 2>"$tmp/err"; then exit 1; fi
+grep -q "did you mean --num_runs" "$tmp/err"
 echo "bench_cli_test: ok"
