@@ -161,9 +161,10 @@ bool HybridSumsAreExact(const ref::ConvGeometry& g) {
   return k * 255.0 * 127.0 < 16777216.0;
 }
 
-// The hybrid epilogue on XNNPACK's integer sums, in the order of the
-// optimized GEMM's (opt::GemmTile): sum * (filter_scale * input_scale) + bias,
-// clamped — the same float operations as TFLite's hybrid conv.
+// The hybrid epilogue on XNNPACK's integer sums, written as the reference
+// kernel's one expression, sum * (filter_scale * input_scale) + bias: the
+// compiler then fuses (or not) the multiply-add exactly as it does there, so
+// the two agree bit for bit under GCC and clang alike.
 Status EvalHybridOnXnn(const ref::ConvGeometry& g, const int32_t* zero_points, const float* bias,
                        float* output, ThreadPool& pool, ConvState* s) {
   const int image_size = g.input_height * g.input_width * g.input_depth;
@@ -180,10 +181,9 @@ Status EvalHybridOnXnn(const ref::ConvGeometry& g, const int32_t* zero_points, c
       const float* a = acc + p * depth;
       float* out = output + p * depth;
       for (int c = 0; c < depth; ++c) {
-        float v = a[c];
-        v *= s->filter_scales[c] * row_scale;
-        if (bias != nullptr) v += bias[c];
-        out[c] = ClampActivation(v, s->activation_min, s->activation_max);
+        const float scale = s->filter_scales[c] * row_scale;
+        const float bias_value = bias != nullptr ? bias[c] : 0.0f;
+        out[c] = ClampActivation(a[c] * scale + bias_value, s->activation_min, s->activation_max);
       }
     }
   });
