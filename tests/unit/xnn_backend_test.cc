@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
+#include "cpu_fallback/optimized/cpu_isa.h"
+#include "cpu_fallback/optimized/depthwise_conv_3x3.h"
 #include "cpu_fallback/thread_pool.h"
 #include "delegate/writer/graph_builder.h"
 
@@ -187,6 +189,29 @@ TEST(XnnBackend, HybridConvIsBitExactWithTheReference) {
       EXPECT_EQ(mismatches, 0);
     }
   }
+}
+
+// VKD_CPU_ISA caps the dispatch (ctest runs the op sweeps with avx2 and
+// portable too); the 3x3 depthwise kernel exists only from AVX2 up.
+TEST(CpuIsa, EnvironmentCapsTheDispatch) {
+  const opt::CpuIsa isa = opt::DetectedCpuIsa();
+  const char* cap = std::getenv("VKD_CPU_ISA");
+  if (cap != nullptr && std::string(cap) == "portable") EXPECT_EQ(isa, opt::CpuIsa::kPortable);
+  if (cap != nullptr && std::string(cap) == "avx2") {
+    EXPECT_LE(static_cast<int>(isa), static_cast<int>(opt::CpuIsa::kAvx2));
+  }
+  ref::ConvGeometry g;
+  g.batches = 1;
+  g.input_height = g.input_width = 5;
+  g.input_depth = g.output_depth = 16;
+  g.filter_height = g.filter_width = 3;
+  g.filter_input_depth = 1;
+  g.output_height = g.output_width = 5;
+  g.padding_top = g.padding_left = 1;
+  EXPECT_EQ(opt::DepthwiseConv3x3Supported(g), isa != opt::CpuIsa::kPortable)
+      << opt::CpuIsaName(isa);
+  g.output_depth = 32;  // multiplier 2: not this kernel's
+  EXPECT_FALSE(opt::DepthwiseConv3x3Supported(g));
 }
 
 TEST(ThreadPool, ParallelForCoversEveryIndexOnce) {

@@ -1,0 +1,34 @@
+// The 3x3 depthwise kernel for AVX2 + FMA3 (built with -mavx2 -mfma; called
+// only when the CPU has them, see cpu_isa.h).
+#include "cpu_fallback/optimized/depthwise_conv_3x3.h"
+
+#if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+namespace vkd::opt::isa_avx2 {
+namespace {
+struct Vec8 {
+  using T = __m256;
+  static constexpr int kLanes = 8;
+  static T Zero() { return _mm256_setzero_ps(); }
+  static T Set1(float v) { return _mm256_set1_ps(v); }
+  static T Load(const float* p) { return _mm256_loadu_ps(p); }
+  static void Store(float* p, T v) { _mm256_storeu_ps(p, v); }
+  static T Fma(T a, T b, T acc) { return _mm256_fmadd_ps(a, b, acc); }
+  static T Add(T a, T b) { return _mm256_add_ps(a, b); }
+  static T Min(T a, T b) { return _mm256_min_ps(a, b); }
+  static T Max(T a, T b) { return _mm256_max_ps(a, b); }
+};
+}  // namespace
+#define VKD_DW_WIDE Vec8
+#include "cpu_fallback/optimized/isa/depthwise_conv_3x3_impl.inc"
+#undef VKD_DW_WIDE
+}  // namespace vkd::opt::isa_avx2
+
+#else
+// Not an x86-64 build (or the ISA flags are missing): never selected.
+namespace vkd::opt::isa_avx2 {
+void DepthwiseConv3x3Rows(const ref::ConvGeometry&, const float*, const float*, const float*, float,
+                          float, float*, int64_t, int64_t) {}
+}  // namespace vkd::opt::isa_avx2
+#endif
