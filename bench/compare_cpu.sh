@@ -30,6 +30,7 @@ for f in $MODELS; do
   vkd="" tfl="" xnn=""
   for _ in $(seq "$ROUNDS"); do
     vkd="$vkd $(build/vkd-bench --graph="$f" --use_gpu=false --num_runs="$RUNS" --warmup_runs=5 \
+                --min_secs=0 --warmup_min_secs=0 \
                 --num_threads="$THREADS" | median_of_output)"
     tfl="$tfl $(build/vkd-tflite-bench --graph="$f" --num_runs="$RUNS" --warmup_runs=5 \
                 --num_threads="$THREADS" 2>/dev/null | median_of_output)"

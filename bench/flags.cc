@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
@@ -88,6 +89,23 @@ StatusOr<bool> Flags::GetBool(const std::string& name) const {
   if (v == "true" || v == "1") return true;
   if (v == "false" || v == "0") return false;
   return InvalidArgumentError("--" + name + "=" + v + ": expected true or false");
+}
+
+StatusOr<double> Flags::GetDouble(const std::string& name) const {
+  const std::string& v = flags_.at(name).value;
+  errno = 0;
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || errno != 0 || !std::isfinite(x)) {
+    return InvalidArgumentError("--" + name + "=" + v + ": not a number");
+  }
+  return x;
+}
+
+std::vector<std::pair<std::string, std::string>> Flags::Values() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : order_) out.emplace_back(name, flags_.at(name).value);
+  return out;
 }
 
 bool Flags::WasSet(const std::string& name) const { return flags_.at(name).set; }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -22,6 +23,10 @@ class Flags {
   std::string GetString(const std::string& name) const;
   StatusOr<int> GetInt(const std::string& name) const;
   StatusOr<bool> GetBool(const std::string& name) const;
+  StatusOr<double> GetDouble(const std::string& name) const;
+  // Every flag with its value (given or default), in definition order: the
+  // record of a run (vkd-bench's JSON, --verbose).
+  std::vector<std::pair<std::string, std::string>> Values() const;
   bool WasSet(const std::string& name) const;
   std::string Usage(const std::string& program) const;
 

@@ -185,6 +185,12 @@ HostTensor TfLiteRunner::InputSpec(int i) const {
   return Describe(TfLiteInterpreterGetInputTensor(interpreter_, i));
 }
 
+std::string TfLiteRunner::InputName(int i) const {
+  const TfLiteTensor* t = TfLiteInterpreterGetInputTensor(interpreter_, i);
+  const char* name = t != nullptr ? TfLiteTensorName(t) : nullptr;
+  return name != nullptr ? name : "";
+}
+
 Status TfLiteRunner::SetInput(int i, const HostTensor& value) {
   TfLiteTensor* t = TfLiteInterpreterGetInputTensor(interpreter_, i);
   if (!t) return InvalidArgumentError("TFLite has no input " + std::to_string(i));

@@ -57,6 +57,7 @@ class TfLiteRunner {
   int num_outputs() const;
   // The type and shape TFLite gives input i (after resizing).
   HostTensor InputSpec(int i) const;
+  std::string InputName(int i) const;
   Status SetInput(int i, const HostTensor& value);
   // Resizes the inputs (empty shape: keep) and reallocates, as a host does
   // between invokes.

@@ -312,9 +312,11 @@ Status Interpreter::Invoke() {
     Status s = EvalNode(static_cast<int>(n), ctx);
     if (!s.ok()) return s.WithContext(ir::NodeLabel(g, static_cast<int>(n)));
     if (options_.enable_profiling) {
-      profile_[n].total_ms +=
+      const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
+      if (profile_[n].invokes == 0) profile_[n].first_ms = ms;
+      profile_[n].total_ms += ms;
       ++profile_[n].invokes;
     }
   }
@@ -324,6 +326,7 @@ Status Interpreter::Invoke() {
 void Interpreter::ResetProfile() {
   for (auto& p : profile_) {
     p.total_ms = 0;
+    p.first_ms = 0;
     p.invokes = 0;
   }
 }

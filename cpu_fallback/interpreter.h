@@ -48,6 +48,7 @@ struct InterpreterOptions {
 struct NodeProfile {
   int node_index = 0;
   double total_ms = 0;  // summed over invokes since the last ResetProfile
+  double first_ms = 0;  // the first of those invokes
   int64_t invokes = 0;
 };
 

@@ -176,6 +176,17 @@ ModelRunner::~ModelRunner() {
   }
 }
 
+std::string ModelRunner::CpuReason(int n) const {
+  if (!options_.use_gpu) return "GPU off (use_gpu=false)";
+  const bool planned = n >= 0 && static_cast<size_t>(n) < plan_.node_partition.size();
+  if (gpu_active() && planned && plan_.node_partition[n] >= 0) return "";
+  // The GPU as a whole failed (no device, compilation, a lost device): that
+  // is the reason for every node, also those the plan had put on the GPU.
+  if (!fallback_reason_.empty()) return fallback_reason_;
+  if (planned && !plan_.cpu_reason[n].empty()) return plan_.cpu_reason[n];
+  return "not placed on the GPU";
+}
+
 void ModelRunner::FallBackToCpu(const std::string& reason) {
   fallback_reason_ = reason;
   if (options_.warn_on_fallback) {

@@ -52,6 +52,7 @@ class ModelRunner {
 
   const ir::Graph& graph() const { return graph_; }  // the model's graph
   cpu::Interpreter& interpreter() { return *interpreter_; }
+  const cpu::Interpreter& interpreter() const { return *interpreter_; }
   int num_inputs() const { return interpreter_->num_inputs(); }
   int num_outputs() const { return interpreter_->num_outputs(); }
   const ir::Tensor& input_tensor(int i) const { return interpreter_->input_tensor(i); }
@@ -63,6 +64,12 @@ class ModelRunner {
   bool gpu_active() const { return !partitions_.empty(); }
   // Why the GPU is not used at all (no device, compile failure...); empty otherwise.
   const std::string& gpu_fallback_reason() const { return fallback_reason_; }
+  // Why model node `n` runs on the CPU, in words that name the fix ("" when
+  // it runs on the GPU): the node's own verdict (unsupported op, int8 without
+  // enable_quant, a tensor past the device's storage-buffer range, a partition
+  // too small...), or why the whole GPU is not used. One source for vkd-bench's
+  // summary, placement list, JSON and SVG.
+  std::string CpuReason(int n) const;
   const std::vector<partition::NodeVerdict>& verdicts() const { return verdicts_; }
   const partition::PartitionPlan& plan() const { return plan_; }
   // Why enable_quant did not apply; empty when it did or was not asked.

@@ -353,6 +353,7 @@ Status GpuPartition::Invoke(const std::vector<const float*>& inputs,
     total_ns += ns[i];
     if (profiling_ && profile_step_[i] >= 0) {
       KernelProfile& kp = profile_[profile_step_[i]];
+      if (kp.invokes == 0) kp.first_ms = ns[i] * 1e-6;
       kp.total_ms += ns[i] * 1e-6;
       ++kp.invokes;
     }

@@ -42,6 +42,7 @@ struct KernelProfile {
   std::string chosen_by;
   double flops = 0;     // arithmetic per invoke (multiply-adds count 2), 0 when not counted
   double total_ms = 0;  // GPU time summed over profiled invokes
+  double first_ms = 0;  // GPU time of the first profiled invoke
   int64_t invokes = 0;
 };
 
@@ -84,7 +85,7 @@ class GpuPartition {
   size_t constant_bytes() const { return constants_ ? constants_->size() : 0; }
   const std::vector<KernelProfile>& profile() const { return profile_; }
   void ResetProfile() {
-    for (auto& k : profile_) k.total_ms = 0, k.invokes = 0;
+    for (auto& k : profile_) k.total_ms = 0, k.first_ms = 0, k.invokes = 0;
   }
 
  private:

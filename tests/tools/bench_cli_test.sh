@@ -5,6 +5,7 @@ set -euo pipefail
 BENCH="$1"
 MAKE_MODEL="$2"
 DELEGATE_LIB="${3:-}"
+SHARED="${4:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -28,7 +29,11 @@ r = json.load(open(d + "/report.json"))
 for key in ("model", "backend", "nodes_total", "latency_ms", "init_ms", "per_op"):
     assert key in r, key
 assert r["nodes_total"] > 50, r["nodes_total"]
-assert set(r["latency_ms"]) == {"min", "median", "mean", "max"}
+# benchmark_model's statistics, the per-run list, the version and every flag.
+assert {"min", "median", "mean", "max", "std", "p50", "p90", "p99", "first", "warmup_avg"} <= set(
+    r["latency_ms"]), r["latency_ms"]
+assert len(r["runs_ms"]) == r["num_runs"] >= 3, (len(r["runs_ms"]), r["num_runs"])
+assert r["vkdelegate_version"] and r["flags"]["num_runs"] == "3", r["flags"]["num_runs"]
 assert len(r["placement"]) == r["nodes_total"]
 cpu = json.load(open(d + "/cpu.json"))
 assert cpu["backend"] == "cpu" and cpu["nodes_on_gpu"] == 0, cpu["backend"]
@@ -89,7 +94,8 @@ def load(p):
 a, b = load(d + "/a/output_0.npy"), load(d + "/b/output_0.npy")
 assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5, (a, b)
 PY
-"$BENCH" --help | grep -q -- "--input_npy"
+"$BENCH" --help >"$tmp/help"  # (not piped: grep -q quitting early would SIGPIPE it)
+grep -q -- "--input_npy" "$tmp/help"
 # The saved output fed back as... an input of the wrong dtype/shape must fail cleanly.
 if "$BENCH" --graph="$tmp/demo.tflite" --input_npy="$tmp/out/output_0.npy" 2>"$tmp/err"; then
   echo "a mismatched input was accepted"; exit 1
@@ -162,6 +168,39 @@ assert max(abs(x - y) for x, y in zip(a, b)) < 1e-4, (a, b)
 assert max(abs(x - y) for x, y in zip(b, random_run)) > 1e-6, (b, random_run)
 PY
 fi
+# benchmark_model's own command line (issue 13): run policy, named inputs, the
+# profile tables and CSV, and both pictures, rendered by a real SVG renderer.
+MODEL="$tmp/demo.tflite"; INPUT=input
+if [ -f "$SHARED/models/vww_96_float.tflite" ]; then MODEL="$SHARED/models/vww_96_float.tflite"; INPUT=input_1; fi
+SHAPE=$(python3 -c "print('1,96,96,3')")
+"$BENCH" --graph="$MODEL" --use_gpu=false --num_threads=-1 --max_secs=5 --min_secs=0.05 \
+  --warmup_min_secs=0 --run_delay=0 --use_xnnpack=false --verbose=true --input_layer="$INPUT" \
+  --input_layer_shape="$SHAPE" --enable_op_profiling=true --profiling_output_csv_file="$tmp/p.csv" \
+  --max_delegated_partitions=1 --partition_svg="$tmp/g.svg" --profile_svg="$tmp/p.svg" \
+  --report_peak_memory_footprint=true --report_json="$tmp/tfl.json" >"$tmp/tfl.out"
+for table in "Run Order" "Top by Computation Time" "Summary by node type"; do
+  grep -q "$table" "$tmp/tfl.out"; grep -q "^$table" "$tmp/p.csv"
+done
+grep -q "First inference" "$tmp/tfl.out"
+grep -q "peak memory" "$tmp/tfl.out"
+grep -q -- "--input_layer=$INPUT" "$tmp/tfl.out"  # --verbose prints every flag
+if command -v rsvg-convert >/dev/null; then
+  rsvg-convert -o "$tmp/g.png" "$tmp/g.svg"; rsvg-convert -o "$tmp/p.png" "$tmp/p.svg"
+  [ -s "$tmp/g.png" ] && [ -s "$tmp/p.png" ]
+fi
+# A named input that does not exist, a GPU API vkdelegate does not have, a
+# CPU-only run that must be fully delegated: rc 1 and a message each.
+if "$BENCH" --graph="$MODEL" --input_layer=nope --input_layer_shape=1,2 2>"$tmp/err"; then exit 1; fi
+grep -q "has no input 'nope'" "$tmp/err"
+if "$BENCH" --graph="$MODEL" --gpu_backend=cl 2>"$tmp/err"; then exit 1; fi
+grep -q "gpu_backend" "$tmp/err"
+if "$BENCH" --graph="$MODEL" --use_gpu=false --require_full_delegation=true 2>"$tmp/err"; then
+  exit 1
+fi
+grep -q "nodes run on the CPU" "$tmp/err"
+# --dry_run: init only.
+"$BENCH" --graph="$MODEL" --dry_run=true >"$tmp/dry.out"
+grep -q "dry run" "$tmp/dry.out" && ! grep -q "latency " "$tmp/dry.out"
 # TFLite's flag names are aliases; a misspelt flag gets a suggestion.
 "$BENCH" --graph="$tmp/demo.tflite" --num_runs=1 --use_gpu=false --max_delegated_partitions=1 \
   --num_threads=-1 >/dev/null
