@@ -1,5 +1,6 @@
 #include "bench/bench_host.h"
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 
@@ -98,19 +99,35 @@ int RunInTfLiteHost(const BenchOptions& o, const Flags& flags) {
   }
   auto inputs = HostInputs(o);
   if (!inputs.ok()) return Fail(inputs.status().message());
-  auto timing =
-      TimeTfLite(o.graph, t_opts, *inputs, o.seed, o.policy.warmup_runs, o.policy.num_runs);
-  if (!timing.ok()) return Fail(timing.status().message());
-  if (Status s = WriteOutputs(o.output_dir, timing->outputs); !s.ok()) return Fail(s.message());
-  const LatencyStats st = timing->stats();
+  // The same run policy as standalone mode (benchmark_model's).
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const HostTensor& in : *inputs) t_opts.input_shapes.push_back(in.shape);
+  auto runner = TfLiteRunner::CreateFromFile(o.graph, t_opts);
+  if (!runner.ok()) return Fail(runner.status().message());
+  for (int i = 0; i < (*runner)->num_inputs(); ++i) {
+    if (Status s = (*runner)->SetInput(i, (*inputs)[i]); !s.ok()) return Fail(s.message());
+  }
+  const double init_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<HostTensor> outputs;
+  RunTimes times;
+  auto observe = [&](bool, int, double) {
+    if (!outputs.empty()) return;
+    for (int i = 0; i < (*runner)->num_outputs(); ++i) outputs.push_back((*runner)->GetOutput(i));
+  };
+  Status run = TimeRuns(
+      o.policy, [&] { return (*runner)->Invoke(); }, observe, nullptr, &times);
+  if (!run.ok()) return Fail(run.message());
+  if (Status s = WriteOutputs(o.output_dir, outputs); !s.ok()) return Fail(s.message());
+  const LatencyStats st = Stats(times.runs_ms);
   std::printf("vkd-bench: %s\n", o.graph.c_str());
   std::printf("  backend      TFLite %s host + external delegate %s, %d CPU thread%s\n",
               TfLiteRunner::Version().c_str(), o.external_delegate_path.c_str(), o.num_threads,
               o.num_threads == 1 ? "" : "s");
-  std::printf("  init         %.2f ms (interpreter, delegate prepare, allocation)\n",
-              timing->init_ms);
-  std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%d runs)\n", st.min,
-              st.median, st.mean, st.max, o.policy.num_runs);
+  std::printf("  init         %.2f ms (interpreter, delegate prepare, allocation)\n", init_ms);
+  std::printf("%s", TimingSummary(init_ms, times).c_str());
+  std::printf("  latency      min %.3f  median %.3f  mean %.3f  max %.3f ms  (%zu runs)\n", st.min,
+              st.median, st.mean, st.max, st.count);
   nlohmann::json report;
   AddRunRecord(flags, &report);
   report["model"] = o.graph;
@@ -118,12 +135,13 @@ int RunInTfLiteHost(const BenchOptions& o, const Flags& flags) {
   report["external_delegate"] = {{"path", o.external_delegate_path},
                                  {"options", o.external_delegate_options}};
   report["num_threads"] = o.num_threads;
-  report["num_runs"] = o.policy.num_runs;
-  report["latency_ms"] = LatencyJson(st);
-  report["runs_ms"] = timing->latencies_ms;
-  report["init_ms"] = timing->init_ms;
+  report["num_runs"] = st.count;
+  report["latency_ms"] = TimingJson(times);
+  report["runs_ms"] = times.runs_ms;
+  report["warmup_ms"] = times.warmup_ms;
+  report["init_ms"] = init_ms;
   if (o.compare_tflite) {
-    if (Status s = CompareWithTfLite(o, *inputs, timing->outputs, st, &report); !s.ok()) {
+    if (Status s = CompareWithTfLite(o, *inputs, outputs, st, &report); !s.ok()) {
       return Fail(s.message());
     }
   }

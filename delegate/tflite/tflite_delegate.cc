@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
@@ -356,6 +358,17 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
   std::vector<int> replace;
   for (const partition::Partition& p : plan.partitions) {
     for (int n : p.nodes) replace.push_back(view->tflite_node[n]);
+  }
+  // Why nodes stay on the host, grouped (as vkd-bench's summary prints them),
+  // at info level; every node at verbose.
+  std::map<std::string, int> host_reasons;
+  for (int n = 0; n < total; ++n) {
+    if (plan.node_partition[n] >= 0) continue;
+    ++host_reasons[std::string(ir::OpTypeName(view->graph.nodes[n].op)) + ": " +
+                   plan.cpu_reason[n]];
+  }
+  for (const auto& [reason, count] : host_reasons) {
+    Log(LogLevel::kInfo, "  host " + std::to_string(count) + " x " + reason);
   }
   if (options_.log_level >= LogLevel::kVerbose) {
     for (int n = 0; n < total; ++n) {
