@@ -148,6 +148,11 @@ std::vector<ProfileRow> CollectProfile(const ModelRunner& r, const ir::Graph& g)
       d.partition = part;
       d.node_type = k.nodes.empty() ? "IO" : ir::OpTypeName(g.nodes[k.nodes[0]].op);
       d.name = k.name + (k.variant.empty() ? "" : " {" + k.variant + "}");
+      // A fused dispatch names every node it computes, and its type says so.
+      for (size_t i = 1; i < k.nodes.size(); ++i) {
+        d.name += (i == 1 ? " fused with " : ", ") + ir::NodeLabel(g, k.nodes[i]);
+        d.node_type += std::string("+") + ir::OpTypeName(g.nodes[k.nodes[i]].op);
+      }
       d.first_ms = k.first_ms;
       d.avg_ms = k.invokes ? k.total_ms / k.invokes : 0;
       d.flops = k.flops;
