@@ -30,15 +30,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-CACHE_DIR="${VKD_CACHE_DIR:-$HOME/.cache/vkdelegate}"
-TFLITE_DIR="$CACHE_DIR/tfjs-tflite-node-0.0.2/package/cc_deps"
-if [ ! -f "$TFLITE_DIR/linux_amd64/libtensorflowlite_c.so" ]; then
-  echo "setup: fetching the reference TFLite 2.9 C library (npm pack tfjs-tflite-node@0.0.2)"
-  mkdir -p "$CACHE_DIR/tfjs-tflite-node-0.0.2"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent tfjs-tflite-node@0.0.2 >/dev/null)
-  tar -xzf "$tmp"/tfjs-tflite-node-0.0.2.tgz -C "$CACHE_DIR/tfjs-tflite-node-0.0.2"
-  rm -rf "$tmp"
-fi
-test -f "$TFLITE_DIR/include/tensorflow/lite/c/c_api.h"
-echo "$TFLITE_DIR"
+"$(dirname "$0")/fetch_tflite.sh"

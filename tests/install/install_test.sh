@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix and builds a tiny C consumer
+# against it both ways a user would: find_package(vkdelegate) and pkg-config.
+# Both must compile with only the installed headers, link libvkdelegate.so
+# through its versioned soname, and run; the installed tools must run too.
+set -euo pipefail
+BUILD="$1"
+SRC="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix="$tmp/prefix"
+cmake --install "$BUILD" --prefix "$prefix" >/dev/null
+libdir=$(dirname "$(find "$prefix" -name 'libvkdelegate.so' | head -n 1)")
+[ -n "$libdir" ] || { echo "no libvkdelegate.so installed"; exit 1; }
+soname=$(objdump -p "$libdir/libvkdelegate.so" | awk '/SONAME/ { print $2 }')
+[ "$soname" = "libvkdelegate.so.0" ] || { echo "soname '$soname'"; exit 1; }
+for h in vkdelegate.h version.h; do [ -f "$prefix/include/vkdelegate/$h" ]; done
+"$prefix/bin/vkd-make-model" --output="$tmp/m.tflite" >/dev/null
+VK_ICD_FILENAMES=none VK_DRIVER_FILES=none "$prefix/bin/vkd-bench" --graph="$tmp/m.tflite" \
+  --num_runs=1 --min_secs=0 --warmup_min_secs=0 >/dev/null 2>&1
+# 1. find_package
+cmake -S "$SRC/tests/install" -B "$tmp/fp" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$tmp/fp" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$tmp/fp/consumer" | grep -q "^vkdelegate "
+# 2. pkg-config
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+cc "$SRC/tests/install/consumer.c" -o "$tmp/pc_consumer" $(pkg-config --cflags --libs vkdelegate)
+LD_LIBRARY_PATH="$libdir" "$tmp/pc_consumer" | grep -q "^vkdelegate "
+[ "$(pkg-config --modversion vkdelegate)" = "0.1.0" ]
+echo "install_test: find_package and pkg-config consumers built and ran against $prefix"
