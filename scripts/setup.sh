@@ -11,7 +11,7 @@ PACKAGES=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   glslang-dev glslang-tools spirv-tools libshaderc-dev glslc
   libflatbuffers-dev flatbuffers-compiler libglm-dev libgtest-dev libgmock-dev
-  nlohmann-json3-dev libxnnpack-dev libpthreadpool-dev librsvg2-bin
+  nlohmann-json3-dev libxnnpack-dev libpthreadpool-dev librsvg2-bin python3-numpy
   clang libclang-rt-14-dev
 )
 

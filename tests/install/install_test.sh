@@ -27,4 +27,13 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 cc "$SRC/tests/install/consumer.c" -o "$tmp/pc_consumer" $(pkg-config --cflags --libs vkdelegate)
 LD_LIBRARY_PATH="$libdir" "$tmp/pc_consumer" | grep -q "^vkdelegate "
 [ "$(pkg-config --modversion vkdelegate)" = "0.1.0" ]
-echo "install_test: find_package and pkg-config consumers built and ran against $prefix"
+# 3. the Python package, finding the installed library by itself
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  env -u VKDELEGATE_LIBRARY PYTHONPATH="$prefix/lib/python3/dist-packages" /usr/bin/python3 -c "
+import vkdelegate
+it = vkdelegate.Interpreter(model_path='$tmp/m.tflite', options={'use_gpu': False})
+it.allocate_tensors(); it.invoke()
+assert vkdelegate.delegate_path().startswith('$prefix'), vkdelegate.delegate_path()
+print('python', vkdelegate.version())" | grep -q "^python 0.1.0"
+fi
+echo "install_test: find_package, pkg-config and Python consumers ran against $prefix"
