@@ -60,12 +60,44 @@ Interpreter::Interpreter(ir::Graph graph, const InterpreterOptions& options)
 
 Interpreter::~Interpreter() = default;
 
+namespace {
+
+// Every tensor gets its shape, and its place in the arena, from one writer:
+// the caller (graph inputs), the model (constants) or one node. A hostile
+// model that has a node write a graph input, a constant or another node's
+// output would have a later Prepare reshape a tensor an earlier kernel
+// already planned for, and that kernel read past it (found by fuzz_model:
+// a RESHAPE writing back into the ADD's input).
+Status CheckDataflow(const ir::Graph& g) {
+  std::vector<int> writer(g.tensors.size(), -1);
+  for (int32_t t : g.inputs) {
+    if (t >= 0 && static_cast<size_t>(t) < writer.size()) writer[t] = -2;
+  }
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    for (int32_t t : g.nodes[n].outputs) {
+      if (t < 0 || static_cast<size_t>(t) >= g.tensors.size()) continue;  // the reader's check
+      const std::string who = ir::NodeLabel(g, static_cast<int>(n)) + ": output tensor " +
+                              std::to_string(t) + " '" + g.tensors[t].name + "'";
+      if (g.tensors[t].is_constant()) return InvalidArgumentError(who + " is a constant");
+      if (writer[t] == -2) return InvalidArgumentError(who + " is a graph input");
+      if (writer[t] >= 0) {
+        return InvalidArgumentError(who + " is also written by " + ir::NodeLabel(g, writer[t]));
+      }
+      writer[t] = static_cast<int>(n);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Interpreter>> Interpreter::Create(ir::Graph graph,
                                                            const InterpreterOptions& options) {
   if (options.num_threads < 1 || options.num_threads > 256) {
     return InvalidArgumentError("num_threads " + std::to_string(options.num_threads) +
                                 " out of range [1, 256]");
   }
+  VKD_RETURN_IF_ERROR(CheckDataflow(graph));
   std::unique_ptr<Interpreter> interp(new Interpreter(std::move(graph), options));
   const ir::Graph& g = interp->graph_;
   interp->kernels_.resize(g.nodes.size());
