@@ -1,5 +1,7 @@
 #include "cpu_fallback/optimized/cpu_isa.h"
 
+#include "cpu_fallback/optimized/quant_isa.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -30,6 +32,18 @@ CpuIsa Probe() {
 CpuIsa DetectedCpuIsa() {
   static const CpuIsa isa = Probe();
   return isa;
+}
+
+bool UseAvx512Vnni() {
+#if defined(VKD_QUANT_DISPATCH)
+  static const bool use = DetectedCpuIsa() == CpuIsa::kAvx512 &&
+                          __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vl") &&
+                          __builtin_cpu_supports("avx512vnni");
+  return use;
+#else
+  return false;  // a native AVX-512 VNNI build, or not x86-64: no second copy
+#endif
 }
 
 const char* CpuIsaName(CpuIsa isa) {

@@ -3,13 +3,17 @@
 #include <limits>
 #include <type_traits>
 
+#include "cpu_fallback/optimized/quant_isa.h"
 #include "cpu_fallback/optimized/quantized_simd.h"
 #include "cpu_fallback/reference/quantize.h"
 
-namespace vkd::opt {
+VKD_QUANT_NAMESPACE_BEGIN
 
 template <typename T>
 void AffineQuantize(const float* in, T* out, int64_t n, float scale, int32_t zero_point) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::AffineQuantize(in, out, n, scale, zero_point);
+#endif
   int64_t i = 0;
 #if defined(VKD_QUANT_AVX512)
   // std::round (half away from zero) has no instruction: truncate, then step
@@ -70,6 +74,9 @@ void Store16(__m512i v, TOut* out) {
 
 template <typename TIn, typename TOut>
 void Requantize(const ref::RequantizeParams& p, const TIn* in, TOut* out, int64_t n) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::Requantize(p, in, out, n);
+#endif
   int64_t i = 0;
 #if defined(VKD_QUANT_AVX512)
   const __m512i in_zp = _mm512_set1_epi32(p.input_zero_point);
@@ -106,4 +113,4 @@ template void AffineQuantize<int8_t>(const float*, int8_t*, int64_t, float, int3
 template void AffineQuantize<uint8_t>(const float*, uint8_t*, int64_t, float, int32_t);
 template void AffineQuantize<int16_t>(const float*, int16_t*, int64_t, float, int32_t);
 
-}  // namespace vkd::opt
+VKD_QUANT_NAMESPACE_END  // namespace vkd::opt

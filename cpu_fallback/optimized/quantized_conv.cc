@@ -4,9 +4,10 @@
 #include <cstring>
 #include <type_traits>
 
+#include "cpu_fallback/optimized/quant_isa.h"
 #include "cpu_fallback/optimized/quantized_simd.h"
 
-namespace vkd::opt {
+VKD_QUANT_NAMESPACE_BEGIN
 
 template <typename T>
 QuantizedConvPlan MakeQuantizedConvPlan(const ref::ConvGeometry& g,
@@ -31,6 +32,9 @@ QuantizedConvPlan MakeQuantizedConvPlan(const ref::ConvGeometry& g,
 
 template <typename T>
 void ConvQuantized(QuantizedConvPlan& plan, const T* input, T* output, cpu::ThreadPool& pool) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::ConvQuantized(plan, input, output, pool);
+#endif
   const ref::ConvGeometry& g = plan.geometry;
   const int pixels = g.batches * g.output_height * g.output_width;
   if (plan.direct) {
@@ -307,6 +311,9 @@ void DepthwisePixelMultiplier(const QuantizedDepthwisePlan& plan, const T* const
 template <typename T>
 void DepthwiseConvQuantized(const QuantizedDepthwisePlan& plan, const T* input, T* output,
                             cpu::ThreadPool& pool) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::DepthwiseConvQuantized(plan, input, output, pool);
+#endif
   const ref::ConvGeometry& g = plan.geometry;
   const int channels = g.output_depth;
   const int taps = g.filter_height * g.filter_width;
@@ -429,4 +436,4 @@ template void DepthwiseConvQuantized<int8_t>(const QuantizedDepthwisePlan&, cons
 template void DepthwiseConvQuantized<uint8_t>(const QuantizedDepthwisePlan&, const uint8_t*,
                                               uint8_t*, cpu::ThreadPool&);
 
-}  // namespace vkd::opt
+VKD_QUANT_NAMESPACE_END  // namespace vkd::opt

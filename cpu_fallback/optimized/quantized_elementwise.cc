@@ -3,10 +3,11 @@
 #include <type_traits>
 
 #include "cpu_fallback/optimized/broadcast_loop.h"
+#include "cpu_fallback/optimized/quant_isa.h"
 #include "cpu_fallback/optimized/quantized_simd.h"
 #include "cpu_fallback/quantization.h"
 
-namespace vkd::opt {
+VKD_QUANT_NAMESPACE_BEGIN
 
 namespace {
 
@@ -81,6 +82,9 @@ void AddRow(const ref::QuantizedAddParams& p, const T* a, int64_t a_stride, cons
 template <typename T>
 void QuantizedAdd(const ref::BroadcastPlan& collapsed, const ref::QuantizedAddParams& params,
                   const T* a, const T* b, T* out, cpu::ThreadPool& pool) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::QuantizedAdd(collapsed, params, a, b, out, pool);
+#endif
 #if defined(VKD_QUANT_AVX512)
   BroadcastBinaryRows(
       collapsed, a, b, out,
@@ -98,4 +102,4 @@ template void QuantizedAdd<int8_t>(const ref::BroadcastPlan&, const ref::Quantiz
 template void QuantizedAdd<uint8_t>(const ref::BroadcastPlan&, const ref::QuantizedAddParams&,
                                     const uint8_t*, const uint8_t*, uint8_t*, cpu::ThreadPool&);
 
-}  // namespace vkd::opt
+VKD_QUANT_NAMESPACE_END  // namespace vkd::opt

@@ -4,10 +4,11 @@
 #include <cstring>
 #include <type_traits>
 
+#include "cpu_fallback/optimized/quant_isa.h"
 #include "cpu_fallback/optimized/quantized_simd.h"
 #include "cpu_fallback/quantization.h"
 
-namespace vkd::opt {
+VKD_QUANT_NAMESPACE_BEGIN
 
 namespace {
 
@@ -208,6 +209,9 @@ void PackQuantizedGemm(const T* weights, int n, int k, const ref::QuantizedConvP
 template <typename T>
 void QuantizedGemm(const T* a, int64_t lda, int m, const QuantizedPackedWeights& w,
                    const QuantizedOutputStage& s, T* c, int64_t ldc, cpu::ThreadPool& pool) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::QuantizedGemm(a, lda, m, w, s, c, ldc, pool);
+#endif
   constexpr int R = kQuantTileRows;
   constexpr int P = kQuantTilePanels;
   const int tiles = (m + R - 1) / R;
@@ -254,6 +258,10 @@ template <typename T>
 void RequantizeRow(const int32_t* acc, int n, const int32_t* multiplier, const int32_t* left_shift,
                    const int32_t* right_shift, ref::FinalRounding rounding, int32_t output_offset,
                    int32_t activation_min, int32_t activation_max, T* out) {
+#if defined(VKD_QUANT_DISPATCH) && !defined(VKD_QUANT_ISA_COPY)
+  if (UseAvx512Vnni()) return avx512_entry::RequantizeRow(acc, n, multiplier, left_shift, right_shift, rounding, output_offset,
+                                       activation_min, activation_max, out);
+#endif
   const bool half_up = rounding == ref::FinalRounding::kHalfUp;
   int i = 0;
 #if defined(VKD_QUANT_AVX512)
@@ -297,4 +305,4 @@ template void RequantizeRow<uint8_t>(const int32_t*, int, const int32_t*, const 
                                      const int32_t*, ref::FinalRounding, int32_t, int32_t, int32_t,
                                      uint8_t*);
 
-}  // namespace vkd::opt
+VKD_QUANT_NAMESPACE_END  // namespace vkd::opt

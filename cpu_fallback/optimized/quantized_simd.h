@@ -6,8 +6,11 @@
 
 #include <cstdint>
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && \
-    defined(__AVX512VNNI__)
+// Also in the AVX-512 VNNI copies of the kernel files (quant_isa.h), which
+// include this header inside their target region.
+#if (defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && \
+     defined(__AVX512VNNI__)) ||                                                \
+    defined(VKD_QUANT_ISA_COPY)
 // GCC 12's AVX-512 headers trip -Wuninitialized on their own _mm512_undefined
 // idiom (GCC bug 105593); the warning is about the header, not this code.
 #if defined(__GNUC__) && !defined(__clang__)
