@@ -13,7 +13,7 @@
 #     SKIP_UNPACK=1 ICD=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json BUILD=build MODELS=../shared/models \
 #       OUT=/tmp/dr RUNS=3 bench/device_run.sh
 # Carried paths it expects (name them in the remote runner's carry): .gl, the build folder
-# ($BUILD, a portable build: -DVKD_NATIVE_ARCH=OFF), .dev (models/, and tflite/ holding
+# ($BUILD, a portable build: the default), .dev (models/, and tflite/ holding
 # libtensorflowlite_c.so + libexternal_delegate_obj.so, directly or under linux_amd64/; optional
 # images/ with cat.bmp and imagenet_labels.txt for vkd_models_test's classification test).
 # $OUT gets at most 8 files (the runner's limit): summary.txt, table.txt, logs.tar.gz (every log
