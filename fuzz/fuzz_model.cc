@@ -25,16 +25,23 @@ double WindowWork(const vkd::cpu::Interpreter& interpreter) {
   for (const vkd::ir::Node& node : g.nodes) {
     if (node.outputs.empty() || node.inputs.empty() || node.inputs[0] < 0) continue;
     const double out = static_cast<double>(interpreter.tensor(node.outputs[0]).num_elements());
-    if (const auto* p = std::get_if<vkd::ir::Pool2DOptions>(&node.options)) {
-      work += out * p->filter_h * p->filter_w;
-    } else if (node.inputs.size() > 1 && node.inputs[1] >= 0 &&
-               (std::holds_alternative<vkd::ir::Conv2DOptions>(node.options) ||
-                std::holds_alternative<vkd::ir::DepthwiseConv2DOptions>(node.options) ||
-                std::holds_alternative<vkd::ir::TransposeConvOptions>(node.options))) {
+    // By op type, not by the options' kind: a model may leave the options
+    // out, and the kernels then run with TFLite's defaults (a fuzz finding:
+    // a DEPTHWISE_CONV_2D without options whose filter was its 655370-row
+    // input looked like no work at all).
+    using vkd::ir::OpType;
+    const bool pool = node.op == OpType::kAveragePool2d || node.op == OpType::kMaxPool2d ||
+                      node.op == OpType::kL2Pool2d;
+    const bool depthwise = node.op == OpType::kDepthwiseConv2d;
+    const bool conv = depthwise || node.op == OpType::kConv2d || node.op == OpType::kTransposeConv;
+    if (pool) {
+      const auto* p = std::get_if<vkd::ir::Pool2DOptions>(&node.options);
+      const vkd::ir::Pool2DOptions options = p ? *p : vkd::ir::Pool2DOptions{};
+      work += out * options.filter_h * options.filter_w;
+    } else if (conv && node.inputs.size() > 1 && node.inputs[1] >= 0) {
       // Per output element: the filter's taps (x input depth), i.e. the
       // filter divided by its output-channel dimension.
       const vkd::ir::Tensor& f = interpreter.tensor(node.inputs[1]);
-      const bool depthwise = std::holds_alternative<vkd::ir::DepthwiseConv2DOptions>(node.options);
       const double channels = f.shape.empty() ? 1 : (depthwise ? f.shape.back() : f.shape[0]);
       work += out * static_cast<double>(f.num_elements()) / std::max(1.0, channels);
     }
