@@ -11,6 +11,10 @@ extern "C" const char* VkdVersion(void);
 
 namespace vkd::tools {
 
+std::string TensorSummary(const ir::Tensor& t) {
+  return "'" + t.name + "' " + ir::DataTypeName(t.type) + " " + ir::ShapeToString(t.shape);
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "vkd-bench: %s\n", message.c_str());
   return 1;

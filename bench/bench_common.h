@@ -15,6 +15,9 @@
 
 namespace vkd::tools {
 
+// "'name' FLOAT32 [1,96,96,3]": a tensor in one line, for reports and errors.
+std::string TensorSummary(const ir::Tensor& t);
+
 // Prints "vkd-bench: message" to stderr; returns 1 (the exit status).
 int Fail(const std::string& message);
 

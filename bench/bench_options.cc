@@ -4,6 +4,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/file_util.h"
+
 namespace vkd::tools {
 
 namespace {
@@ -16,14 +18,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
-}
-
-std::string DefaultCacheDir() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  if (xdg && *xdg) return std::string(xdg) + "/vkdelegate/gpu";
-  if (home && *home) return std::string(home) + "/.cache/vkdelegate/gpu";
-  return "";
 }
 
 StatusOr<ir::Shape> ParseShape(const std::string& text) {
@@ -65,7 +59,7 @@ void DefineBenchFlags(Flags* f) {
   f->Define("gpu_device", "-1", "Vulkan device index (-1: discrete > integrated > CPU device)");
   f->Define("use_caching", "true",
             "keep the SPIR-V, pipeline and tuning caches on disk (--gpu_cache_dir)");
-  f->Define("gpu_cache_dir", DefaultCacheDir(),
+  f->Define("gpu_cache_dir", DefaultGpuCacheDir(),
             "SPIR-V and pipeline cache directory (empty: no disk cache)");
   f->Define("gpu_validation", "false", "enable the Khronos validation layer (slow)");
   f->Define("gpu_tuning", "auto",

@@ -4,15 +4,13 @@
 #include <fstream>
 #include <map>
 
+#include "bench/bench_common.h"
+
 extern "C" const char* VkdVersion(void);
 
 namespace vkd::tools {
 
 namespace {
-
-std::string TensorSummary(const ir::Tensor& t) {
-  return "'" + t.name + "' " + ir::DataTypeName(t.type) + " " + ir::ShapeToString(t.shape);
-}
 
 struct GpuTotals {
   int dispatches = 0, io_dispatches = 0, barriers = 0;

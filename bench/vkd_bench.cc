@@ -44,10 +44,6 @@ double MsSince(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-std::string TensorSummary(const ir::Tensor& t) {
-  return "'" + t.name + "' " + ir::DataTypeName(t.type) + " " + ir::ShapeToString(t.shape);
-}
-
 RunnerOptions MakeRunnerOptions(const BenchOptions& o) {
   RunnerOptions ro;
   ro.use_gpu = o.use_gpu;

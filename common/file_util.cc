@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace vkd {
@@ -46,6 +47,14 @@ bool IsRegularFileOrMissing(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT;
   return S_ISREG(st.st_mode);
+}
+
+std::string DefaultGpuCacheDir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/vkdelegate/gpu";
+  if (home && *home) return std::string(home) + "/.cache/vkdelegate/gpu";
+  return "";
 }
 
 }  // namespace vkd

@@ -22,4 +22,9 @@ StatusOr<std::vector<char>> ReadBoundedRegularFile(const std::string& path, size
 // overwrite (never a FIFO, device or directory someone put in its place).
 bool IsRegularFileOrMissing(const std::string& path);
 
+// Where the GPU caches (SPIR-V, pipelines, kernel choices) live unless told
+// otherwise: $XDG_CACHE_HOME/vkdelegate/gpu, else ~/.cache/vkdelegate/gpu;
+// "" (no disk cache) when neither variable is set.
+std::string DefaultGpuCacheDir();
+
 }  // namespace vkd

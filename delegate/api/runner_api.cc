@@ -1,4 +1,5 @@
 // The standalone C API (include/vkdelegate/runner.h) over ModelRunner.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -6,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/file_util.h"
 #include "delegate/model_runner.h"
 #include "delegate/reader/model_reader.h"
 #include "vkdelegate/runner.h"
@@ -44,23 +46,15 @@ VkdStatus Fail(const vkd::Status& s) {
 
 VkdStatus Fail(const std::string& message) { return Fail(vkd::InvalidArgumentError(message)); }
 
-std::string DefaultCacheDir() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  if (xdg && *xdg) return std::string(xdg) + "/vkdelegate/gpu";
-  if (home && *home) return std::string(home) + "/.cache/vkdelegate/gpu";
-  return "";
-}
-
 vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
   const VkdRunnerOptions o = in ? *in : VkdRunnerOptionsDefault();
   vkd::RunnerOptions r;
   r.use_gpu = o.use_gpu != 0;
   r.gpu.device_index = o.device_index;
   r.gpu.precision = o.enable_fp16 ? vkd::shaders::Precision::kFp16 : vkd::shaders::Precision::kFp32;
-  r.gpu.cache_dir = o.cache_dir == nullptr ? DefaultCacheDir() : std::string(o.cache_dir);
+  r.gpu.cache_dir = o.cache_dir == nullptr ? vkd::DefaultGpuCacheDir() : std::string(o.cache_dir);
   int threads = o.num_threads;
-  if (threads == -1) threads = static_cast<int>(std::thread::hardware_concurrency());
+  if (threads == -1) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (threads < 1 || threads > 1024) {
     return vkd::InvalidArgumentError("num_threads must be 1..1024 or -1, not " +
                                      std::to_string(o.num_threads));

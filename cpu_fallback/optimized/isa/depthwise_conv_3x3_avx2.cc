@@ -7,18 +7,7 @@
 
 namespace vkd::opt::isa_avx2 {
 namespace {
-struct Vec8 {
-  using T = __m256;
-  static constexpr int kLanes = 8;
-  static T Zero() { return _mm256_setzero_ps(); }
-  static T Set1(float v) { return _mm256_set1_ps(v); }
-  static T Load(const float* p) { return _mm256_loadu_ps(p); }
-  static void Store(float* p, T v) { _mm256_storeu_ps(p, v); }
-  static T Fma(T a, T b, T acc) { return _mm256_fmadd_ps(a, b, acc); }
-  static T Add(T a, T b) { return _mm256_add_ps(a, b); }
-  static T Min(T a, T b) { return _mm256_min_ps(a, b); }
-  static T Max(T a, T b) { return _mm256_max_ps(a, b); }
-};
+#include "cpu_fallback/optimized/isa/vec8_avx2.inc"
 }  // namespace
 #define VKD_DW_WIDE Vec8
 #include "cpu_fallback/optimized/isa/depthwise_conv_3x3_impl.inc"
