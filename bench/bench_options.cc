@@ -20,6 +20,17 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
+// --gpu_device: auto = -1, any = -2 (the C API's numbering), or an index.
+StatusOr<int> ParseDeviceFlag(const std::string& text) {
+  if (text == "auto" || text == "-1") return -1;
+  if (text == "any" || text == "-2") return -2;
+  if (!text.empty() && text.size() < 8 && text.find_first_not_of("0123456789") == std::string::npos) {
+    return std::stoi(text);
+  }
+  return InvalidArgumentError("--gpu_device must be auto, any or a device index, not '" + text +
+                              "'");
+}
+
 StatusOr<ir::Shape> ParseShape(const std::string& text) {
   ir::Shape shape;
   for (const std::string& d : Split(text, ',')) {
@@ -56,7 +67,9 @@ void DefineBenchFlags(Flags* f) {
   f->Define("gpu_backend", "vulkan",
             "the GPU API: vulkan (TFLite's cl and gl belong to its own GPU delegate)");
   f->Define("gpu_precision_loss_allowed", "false", "fp16 storage and arithmetic on the GPU");
-  f->Define("gpu_device", "-1", "Vulkan device index (-1: discrete > integrated > CPU device)");
+  f->Define("gpu_device", "auto",
+            "Vulkan device: auto (the best hardware GPU), any (software devices such as "
+            "lavapipe too) or an index");
   f->Define("use_caching", "true",
             "keep the SPIR-V, pipeline and tuning caches on disk (--gpu_cache_dir)");
   f->Define("gpu_cache_dir", DefaultGpuCacheDir(),
@@ -157,7 +170,7 @@ StatusOr<BenchOptions> ParseBenchOptions(const Flags& f) {
                                 "own GPU delegate's)");
   }
   VKD_ASSIGN_OR_RETURN(o.fp16, f.GetBool("gpu_precision_loss_allowed"));
-  VKD_ASSIGN_OR_RETURN(o.device, f.GetInt("gpu_device"));
+  VKD_ASSIGN_OR_RETURN(o.device, ParseDeviceFlag(f.GetString("gpu_device")));
   VKD_ASSIGN_OR_RETURN(bool use_caching, f.GetBool("use_caching"));
   o.cache_dir = use_caching ? f.GetString("gpu_cache_dir") : "";
   VKD_ASSIGN_OR_RETURN(o.validation, f.GetBool("gpu_validation"));

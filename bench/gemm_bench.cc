@@ -59,7 +59,7 @@ int Run(int argc, char** argv) {
   Flags flags;
   flags.Define("runs", "20", "timed invocations per shape (median reported)");
   flags.Define("report_json", "", "write the figures as JSON here");
-  flags.Define("gpu_device", "-1", "Vulkan device index");
+  flags.Define("gpu_device", "-2", "Vulkan device index (-1: best hardware GPU, -2: any)");
   flags.Define("shared_memory_kernels", "-1",
                "GEMM variant: -1 by device, 0 register-blocked, 1 shared-memory tiled");
   flags.Define("help", "false", "print this help");

@@ -1,9 +1,61 @@
 #include "delegate/gpu/gpu_context.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace vkd::gpu_delegate {
+
+bool ParseDeviceChoice(const std::string& text, int* device_index) {
+  if (text == "auto" || text == "-1") {
+    *device_index = GpuOptions::kBestGpu;
+    return true;
+  }
+  if (text == "any" || text == "-2") {
+    *device_index = GpuOptions::kAnyDevice;
+    return true;
+  }
+  if (text.empty() || text.size() > 7 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *device_index = std::atoi(text.c_str());
+  return true;
+}
+
+namespace {
+
+// The physical device `requested` resolves to (an index into
+// instance.devices()), or why there is none.
+StatusOr<int> ChooseDevice(const gpu::Instance& instance, int requested) {
+  if (requested == GpuOptions::kBestGpu) {
+    if (const char* env = std::getenv("VKD_DEVICE"); env != nullptr && *env != '\0') {
+      if (!ParseDeviceChoice(env, &requested)) {
+        return InvalidArgumentError(std::string("VKD_DEVICE='") + env +
+                                    "': expected auto, any or a device index");
+      }
+    }
+  }
+  if (requested >= 0) return requested;  // Device::Create checks the range
+  if (requested != GpuOptions::kBestGpu && requested != GpuOptions::kAnyDevice) {
+    return InvalidArgumentError("device index " + std::to_string(requested) +
+                                ": expected -1 (best GPU), -2 (any device) or an index >= 0");
+  }
+  const int best = instance.DefaultDeviceIndex();
+  if (best < 0) return UnavailableError("no Vulkan device has a compute queue");
+  const gpu::DeviceInfo& info = instance.devices()[best];
+  if (requested == GpuOptions::kBestGpu && info.kind == gpu::DeviceKind::kCpu) {
+    // DefaultDeviceIndex ranks CPU devices last: only software ones exist.
+    return UnavailableError(
+        "no hardware GPU; the software Vulkan device '" + info.name +
+        "' runs slower than vkdelegate's CPU kernels, so it is used only when asked for "
+        "(device 'any' or its index: plug-in option device:any, vkd-bench --gpu_device=any, "
+        "or VKD_DEVICE=any)");
+  }
+  return best;
+}
+
+}  // namespace
 
 StatusOr<std::shared_ptr<GpuContext>> GpuContext::Create(const GpuOptions& options) {
   std::shared_ptr<GpuContext> ctx(new GpuContext());
@@ -19,7 +71,7 @@ StatusOr<std::shared_ptr<GpuContext>> GpuContext::Create(const GpuOptions& optio
   VKD_ASSIGN_OR_RETURN(ctx->instance_, gpu::Instance::Create(io));
   const Clock::time_point t1 = Clock::now();
   gpu::DeviceOptions dopt;
-  dopt.device_index = options.device_index;
+  VKD_ASSIGN_OR_RETURN(dopt.device_index, ChooseDevice(*ctx->instance_, options.device_index));
   VKD_ASSIGN_OR_RETURN(ctx->device_, gpu::Device::Create(*ctx->instance_, dopt));
   ctx->instance_ms_ = ms(t0, t1);
   ctx->device_ms_ = ms(t1, Clock::now());

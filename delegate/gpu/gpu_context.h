@@ -19,7 +19,15 @@
 namespace vkd::gpu_delegate {
 
 struct GpuOptions {
-  int device_index = -1;  // -1: discrete > integrated > CPU device (lavapipe)
+  // kBestGpu: the best hardware device (discrete > integrated > virtual).
+  // A software device (lavapipe: a CPU running Vulkan) is slower than
+  // vkdelegate's own CPU kernels on the same cores, so it is used only when
+  // asked for: kAnyDevice (best device, software included) or its index.
+  // The environment variable VKD_DEVICE (auto | any | N) stands in for
+  // kBestGpu, for hosts that cannot pass options.
+  static constexpr int kBestGpu = -1;
+  static constexpr int kAnyDevice = -2;
+  int device_index = kBestGpu;
   // fp16 storage and arithmetic (precision loss allowed); falls back to fp32
   // with a warning when the device lacks 16-bit support.
   shaders::Precision precision = shaders::Precision::kFp32;
@@ -53,6 +61,10 @@ struct GpuOptions {
   // device heap the tensors live in.
   uint64_t memory_budget_bytes = 0;
 };
+
+// Parses a device choice as the options spell it: "auto" (kBestGpu), "any"
+// (kAnyDevice) or an index >= 0; false for anything else.
+bool ParseDeviceChoice(const std::string& text, int* device_index);
 
 class GpuContext {
  public:

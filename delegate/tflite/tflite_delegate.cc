@@ -399,7 +399,9 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
   partitions_ = kernels_created_;
   Log(LogLevel::kInfo, std::to_string(on_gpu) + " of " + std::to_string(total) +
                            " nodes on GPU in " + std::to_string(kernels_created_) +
-                           " partitions (" + gpu_->device().info().name + ")");
+                           " partitions (" + gpu_->device().info().name + ", " +
+                           (gpu_->precision() == shaders::Precision::kFp16 ? "fp16" : "fp32") +
+                           ")");
   return kTfLiteOk;
 }
 

@@ -17,7 +17,8 @@
  *
  * Plug-in option keys (values as strings, as `k:v;k:v` on the command line):
  *   precision                 fp32 | fp16        (default fp32)
- *   device                    Vulkan device index, -1 = best (default -1)
+ *   device                    auto (the best hardware GPU; default) | any
+ *                             (software Vulkan devices too) | an index
  *   max_partitions            GPU partitions kept, largest first, 0 = all
  *   min_nodes_per_partition   smaller partitions stay on the host (default 1)
  *   cache_dir                 SPIR-V / pipeline cache folder, "" = memory only
@@ -30,6 +31,16 @@
  *                             (auto: real GPUs, a 300 ms budget; default auto)
  *   gpu_memory_budget_mb      GPU memory the partitions may hold; a partition
  *                             past it runs on the CPU (0 = 9/10 of the heap)
+ * TFLite GPU delegate's names (TfLiteGpuDelegateOptionsV2) are accepted too:
+ *   is_precision_loss_allowed, inference_priority1..3, inference_preference,
+ *   max_delegated_partitions, serialization_dir, model_token,
+ *   experimental_flags; README "Options like TFLite's GPU delegate" maps them.
+ *
+ * Devices: a software Vulkan device (Mesa's lavapipe: a CPU running Vulkan)
+ * is slower than vkdelegate's own CPU kernels on the same cores, so by
+ * default only hardware GPUs are used; without one the delegate claims
+ * nothing and says why. device:any (or the environment variable
+ * VKD_DEVICE=any, for hosts that cannot pass options) asks for it.
  */
 #ifndef VKDELEGATE_VKDELEGATE_H_
 #define VKDELEGATE_VKDELEGATE_H_
@@ -56,7 +67,9 @@ typedef enum {
 
 typedef struct VkdDelegateOptions {
   int32_t enable_fp16;          /* 0: fp32, 1: fp16 storage and arithmetic */
-  int32_t device_index;         /* -1: discrete > integrated > CPU device */
+  int32_t device_index;         /* -1: the best hardware GPU (discrete > integrated >
+                                   virtual); -2: any device, software (lavapipe) too;
+                                   N: that Vulkan device. See VKD_DEVICE below. */
   int32_t max_partitions;       /* 0: no limit */
   int32_t min_nodes_per_partition;
   const char* cache_dir;        /* NULL or "": no disk cache; copied at create */

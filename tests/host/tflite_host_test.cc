@@ -32,6 +32,10 @@
 namespace vkd {
 namespace {
 
+// CI's device is lavapipe, which vkdelegate uses only when asked for: these
+// tests ask (unless the caller chose a device already).
+const bool kAskForAnyDevice = ::setenv("VKD_DEVICE", "any", /*overwrite=*/0) == 0;
+
 std::string SharedPath(const std::string& rel) { return std::string(VKD_SHARED_DIR) + "/" + rel; }
 
 std::vector<uint8_t> ReadBytes(const std::string& path) {
@@ -522,7 +526,10 @@ TEST(PluginOptionsTest, UnknownKeyOrBadValueIsReportedByName) {
       {"max_partitions", "-1"},      {"min_nodes_per_partition", "0"},
       {"enable_quant", "yes"},       {"log_level", "loud"},
       {"validation", "2"},           {"tuning", "sometimes"},
-      {"gpu_memory_budget_mb", "-5"}};
+      {"gpu_memory_budget_mb", "-5"}, {"device", "-3"},
+      {"is_precision_loss_allowed", "maybe"}, {"inference_priority1", "fastest"},
+      {"inference_priority3", "4"},  {"inference_preference", "3"},
+      {"experimental_flags", "16"},  {"max_delegated_partitions", "-1"}};
   for (const auto& kv : bad) {
     g_reported.clear();
     EXPECT_EQ(CreatePlugin({kv}), nullptr) << kv.first;
@@ -535,7 +542,16 @@ TEST(PluginOptionsTest, UnknownKeyOrBadValueIsReportedByName) {
 TEST(PluginOptionsTest, EveryKeyIsAccepted) {
   g_reported.clear();
   TfLiteDelegate* d = CreatePlugin({{"precision", "fp16"},
-                                    {"device", "-1"},
+                                    {"device", "any"},
+                                    {"is_precision_loss_allowed", "1"},
+                                    {"inference_preference", "sustained_speed"},
+                                    {"inference_priority1", "min_latency"},
+                                    {"inference_priority2", "max_precision"},
+                                    {"inference_priority3", "min_memory_usage"},
+                                    {"max_delegated_partitions", "1"},
+                                    {"serialization_dir", ""},
+                                    {"model_token", "mnv2"},
+                                    {"experimental_flags", "1"},
                                     {"max_partitions", "3"},
                                     {"min_nodes_per_partition", "2"},
                                     {"cache_dir", ""},
@@ -559,6 +575,89 @@ TEST(PluginOptionsTest, CountWithGarbageUpperBitsIsReadAsInt) {
   EXPECT_NE(d, nullptr);
   EXPECT_TRUE(g_reported.empty());
   tflite_plugin_destroy_delegate(d);
+}
+
+// TFLite GPU delegate's option names (TfLiteGpuDelegateOptionsV2) do what
+// TFLite's do: max_delegated_partitions keeps the largest partitions, and the
+// precision follows is_precision_loss_allowed, else the priorities (fp16 when
+// MIN_LATENCY ranks before MAX_PRECISION). The info line names the precision.
+TEST(PluginOptionsTest, TfLiteGpuDelegateNamesMapToVkdelegate) {
+  if (NoVulkanRun()) GTEST_SKIP() << "needs a Vulkan device";
+  const std::vector<uint8_t> model = ConvExpConvModel();  // two GPU partitions around EXP
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> options;
+    int partitions;
+    const char* precision;
+  };
+  const std::vector<Case> cases = {
+      {{}, 2, "fp32"},
+      {{{"max_delegated_partitions", "1"}}, 1, "fp32"},
+      {{{"is_precision_loss_allowed", "true"}}, 2, "fp16"},
+      {{{"inference_priority1", "min_latency"}}, 2, "fp16"},
+      {{{"inference_priority1", "max_precision"}, {"inference_priority2", "min_latency"}},
+       2,
+       "fp32"},
+      {{{"inference_priority1", "min_memory_usage"}, {"inference_priority2", "2"}}, 2, "fp16"},
+      // A given is_precision_loss_allowed wins over the priorities, as in TFLite.
+      {{{"is_precision_loss_allowed", "0"}, {"inference_priority1", "min_latency"}}, 2, "fp32"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::pair<std::string, std::string>> kv = c.options;
+    kv.push_back({"validation", "true"});
+    kv.push_back({"log_level", "info"});
+    std::string label;
+    for (const auto& [k, v] : c.options) label += k + ":" + v + " ";
+    g_reported.clear();
+    TfLiteDelegate* d = CreatePlugin(kv);
+    ASSERT_NE(d, nullptr) << label << (g_reported.empty() ? "" : g_reported[0]);
+    tools::TfLiteRunOptions o;
+    o.delegates = {d};
+    ::testing::internal::CaptureStderr();
+    auto runner = NewRunner(model, o);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(runner) << label;
+    EXPECT_EQ(VkdDelegatePartitions(d), c.partitions) << label << log;
+    EXPECT_NE(log.find(std::string(", ") + c.precision + ")"), std::string::npos) << label << log;
+    runner.reset();
+    tflite_plugin_destroy_delegate(d);
+  }
+}
+
+// Without being asked, a software Vulkan device (lavapipe) is not used: the
+// delegate claims nothing and says why. On a machine with a hardware GPU the
+// GPU is used instead.
+TEST(PluginOptionsTest, SoftwareDeviceOnlyWhenAskedFor) {
+  const std::vector<uint8_t> model = ConvExpConvModel();
+  const char* env = std::getenv("VKD_DEVICE");
+  const std::string saved = env ? env : "";
+  ::unsetenv("VKD_DEVICE");
+  g_reported.clear();
+  TfLiteDelegate* d = CreatePlugin({{"validation", "true"}, {"log_level", "info"}});
+  ASSERT_NE(d, nullptr);
+  tools::TfLiteRunOptions o;
+  o.delegates = {d};
+  ::testing::internal::CaptureStderr();
+  auto runner = NewRunner(model, o);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  if (env) ::setenv("VKD_DEVICE", saved.c_str(), 1);
+  ASSERT_TRUE(runner);
+  if (log.find("llvmpipe") != std::string::npos || log.find("no hardware GPU") != std::string::npos) {
+    EXPECT_EQ(VkdDelegateNodesOnGpu(d), 0) << log;
+    EXPECT_NE(log.find("used only when asked for"), std::string::npos) << log;
+    EXPECT_NE(log.find("device:any"), std::string::npos) << log;
+  } else if (log.find("no usable Vulkan device") == std::string::npos) {
+    EXPECT_GT(VkdDelegateNodesOnGpu(d), 0) << log;  // a hardware GPU
+  }
+  runner.reset();
+  tflite_plugin_destroy_delegate(d);
+  // Asked for: the same delegate options plus device:any take the software device.
+  TfLiteDelegate* any = CreatePlugin({{"validation", "true"}, {"device", "any"}});
+  o.delegates = {any};
+  runner = NewRunner(model, o);
+  ASSERT_TRUE(runner);
+  if (!NoVulkanRun()) EXPECT_GT(VkdDelegateNodesOnGpu(any), 0);
+  runner.reset();
+  tflite_plugin_destroy_delegate(any);
 }
 
 // Not tested through TfLiteExternalDelegateCreate: TFLite 2.9's external

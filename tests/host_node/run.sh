@@ -4,6 +4,8 @@
 # addon is built by node-gyp against the local Node headers), then the same
 # models run with and without the delegate (node_host_test.js).
 set -euo pipefail
+# lavapipe (CI) is a software device: used only when asked for.
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 LIB="$1"
 MAKE_MODEL="$2"
 SHARED="${3:-}"

@@ -2,6 +2,8 @@
 # vkd-bench end to end: a model the project makes, reports, .npy round trip, and
 # clean failures for bad flags and files.
 set -euo pipefail
+# lavapipe (CI) is a software device: used only when asked for.
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 BENCH="$1"
 MAKE_MODEL="$2"
 DELEGATE_LIB="${3:-}"

@@ -5,6 +5,8 @@
 # CPU int8 kernels (the default for a quantized model), once with
 # --enable_quant (float on the GPU).
 set -euo pipefail
+# lavapipe (CI) is a software device: used only when asked for.
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 CLASSIFY="$1"
 SHARED="$2"
 if [ ! -f "$SHARED/models/mobilenet_v2_1.0_224_quant.tflite" ]; then

@@ -3,6 +3,8 @@
 # rendered by a real SVG renderer (rsvg-convert, Debian's librsvg2-bin): the
 # partition graph with GPU on (lavapipe in CI) and the profile of one run.
 set -euo pipefail
+# lavapipe (CI) is a software device: used only when asked for.
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 BENCH="$1"
 MAKE_MODEL="$2"
 SHARED="${3:-}"

@@ -31,6 +31,12 @@ std::string DescribeGraph(const ir::Graph& g) {
 bool TfLiteAvailable() { return true; }  // this library is only built with TFLite
 
 namespace {
+// The GPU tests run on lavapipe in CI, a software device vkdelegate uses only
+// when asked for: they ask, unless the caller chose a device already.
+const bool kAskForAnyDevice = ::setenv("VKD_DEVICE", "any", /*overwrite=*/0) == 0;
+}  // namespace
+
+namespace {
 // Keyed by "<fp16><tiled>|<forced variant>".
 std::map<std::string, std::shared_ptr<gpu_delegate::GpuContext>> contexts;
 std::map<std::string, bool> tried;
