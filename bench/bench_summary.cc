@@ -12,46 +12,19 @@ namespace vkd::tools {
 
 namespace {
 
-struct GpuTotals {
-  int dispatches = 0, io_dispatches = 0, barriers = 0;
-  gpu_delegate::PartitionInitStats init;
-  size_t constant_bytes = 0, arena_bytes = 0;
-};
-
-GpuTotals SumPartitions(const ModelRunner& r) {
-  GpuTotals t;
-  for (const auto& p : r.partitions()) {
-    t.dispatches += p->num_dispatches() + p->num_io_dispatches();
-    t.io_dispatches += p->num_io_dispatches();
-    t.barriers += p->num_barriers();
-    const auto& i = p->init_stats();
-    t.init.build_ms += i.build_ms;
-    t.init.shader_ms += i.shader_ms;
-    t.init.pipeline_ms += i.pipeline_ms;
-    t.init.upload_ms += i.upload_ms;
-    t.init.tuning_ms += i.tuning_ms;
-    t.init.tuned_shapes += i.tuned_shapes;
-    t.init.record_ms += i.record_ms;
-    t.init.shader_compiles += i.shader_compiles;
-    t.constant_bytes += p->constant_bytes();
-    t.arena_bytes += p->arena_bytes();
-  }
-  return t;
-}
-
 // Every node's placement: printed grouped by reason (a big model stays
 // readable), one line per node with --print_placement or --verbose, and in
 // the JSON.
-void ReportPlacement(const BenchOptions& o, const ModelRunner& r, const ir::Graph& g,
-                     nlohmann::json* report) {
+void ReportPlacement(const BenchOptions& o, const RunnerView& r, nlohmann::json* report) {
+  const ir::Graph& g = r.graph;
   std::map<std::string, int> by_reason;
   nlohmann::json placement = nlohmann::json::array();
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    const std::string reason = r.CpuReason(static_cast<int>(n));
+    const std::string& reason = r.cpu_reason[n];
     nlohmann::json e = {{"node", n}, {"op", ir::OpTypeName(g.nodes[n].op)}};
     if (reason.empty()) {
       e["placement"] = "gpu";
-      e["partition"] = r.plan().node_partition[n];
+      e["partition"] = r.node_partition[n];
     } else {
       e["placement"] = "cpu";
       e["reason"] = reason;
@@ -60,16 +33,16 @@ void ReportPlacement(const BenchOptions& o, const ModelRunner& r, const ir::Grap
     placement.push_back(e);
   }
   (*report)["placement"] = placement;
-  if (o.use_gpu && r.gpu_fallback_reason().empty()) {
+  if (o.use_gpu && r.gpu_fallback_reason.empty()) {
     for (const auto& [reason, count] : by_reason) {
       std::printf("  cpu          %d x %s\n", count, reason.c_str());
     }
   }
   if (!o.print_placement && !o.verbose) return;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    const std::string reason = r.CpuReason(static_cast<int>(n));
+    const std::string& reason = r.cpu_reason[n];
     const std::string where = reason.empty()
-                                  ? "gpu partition " + std::to_string(r.plan().node_partition[n])
+                                  ? "gpu partition " + std::to_string(r.node_partition[n])
                                   : "cpu: " + reason;
     std::printf("    %-28s %s\n", ir::NodeLabel(g, static_cast<int>(n)).c_str(), where.c_str());
   }
@@ -87,133 +60,120 @@ Status WriteTextFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-void PrintSummary(const BenchOptions& o, const ModelRunner& r, const ir::Graph& g,
-                  const shaders::SpirvCacheStats& cache_before, double read_ms, double prepare_ms,
-                  double init_ms, nlohmann::json* report) {
+void PrintSummary(const BenchOptions& o, const RunnerView& r, const std::vector<ir::Tensor>& inputs,
+                  const std::vector<ir::Tensor>& outputs, double init_ms, nlohmann::json* report) {
   const bool on_gpu = r.gpu_active();
-  const gpu_delegate::GpuContext* gctx = r.gpu_context();
-  const int nodes_on_gpu = on_gpu ? r.plan().num_gpu_nodes() : 0;
-  const GpuTotals gpu = SumPartitions(r);
-  shaders::SpirvCacheStats cache_delta;
-  uint64_t peak_gpu_bytes = 0;
-  if (gctx) {
-    const shaders::SpirvCacheStats after = gctx->spirv_cache().stats();
-    cache_delta.compiles = after.compiles - cache_before.compiles;
-    cache_delta.disk_hits = after.disk_hits - cache_before.disk_hits;
-    cache_delta.memory_hits = after.memory_hits - cache_before.memory_hits;
-    peak_gpu_bytes = gctx->allocator().stats().peak_used_bytes;
-  }
-  const char* cache_state = cache_delta.compiles > 0 ? "cold" : "warm";
+  const VkdRunnerStats& st = r.stats;
+  const char* cache_state = st.shaders_compiled > 0 ? "cold" : "warm";
 
   std::string backend = "cpu";
-  if (on_gpu) backend = std::string("gpu+cpu (") + gctx->device().info().name + ")";
+  if (on_gpu) backend = std::string("gpu+cpu (") + st.device_name + ")";
   std::printf("vkd-bench: %s\n", o.graph.c_str());
   std::printf("  backend      %s, %d CPU thread%s\n", backend.c_str(), o.num_threads,
               o.num_threads == 1 ? "" : "s");
-  if (!r.gpu_fallback_reason().empty()) {
-    std::printf("  gpu          not used: %s\n", r.gpu_fallback_reason().c_str());
+  if (!r.gpu_fallback_reason.empty()) {
+    std::printf("  gpu          not used: %s\n", r.gpu_fallback_reason.c_str());
   }
-  if (!r.quant_note().empty()) std::printf("  gpu          %s\n", r.quant_note().c_str());
+  if (*st.quant_note) std::printf("  gpu          %s\n", st.quant_note);
   std::printf(
-      "  nodes        %zu total, %d on GPU in %zu partition%s, %d dispatch%s (%d of them I/O "
+      "  nodes        %d total, %d on GPU in %d partition%s, %d dispatch%s (%d of them I/O "
       "conversions) and %d barrier%s per invoke\n",
-      g.nodes.size(), nodes_on_gpu, r.partitions().size(), r.partitions().size() == 1 ? "" : "s",
-      gpu.dispatches, gpu.dispatches == 1 ? "" : "es", gpu.io_dispatches, gpu.barriers,
-      gpu.barriers == 1 ? "" : "s");
-  ReportPlacement(o, r, g, report);
-  for (int i = 0; i < r.num_inputs(); ++i)
-    std::printf("  input %d      %s\n", i, TensorSummary(r.input_tensor(i)).c_str());
-  for (int i = 0; i < r.num_outputs(); ++i)
-    std::printf("  output %d     %s\n", i, TensorSummary(r.output_tensor(i)).c_str());
-  std::printf("  init         %.2f ms (read %.2f, prepare %.2f", init_ms, read_ms, prepare_ms);
+      st.nodes, st.nodes_on_gpu, st.partitions, st.partitions == 1 ? "" : "s",
+      st.dispatches_per_invoke, st.dispatches_per_invoke == 1 ? "" : "es",
+      st.io_dispatches_per_invoke, st.barriers_per_invoke, st.barriers_per_invoke == 1 ? "" : "s");
+  ReportPlacement(o, r, report);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    std::printf("  input %zu      %s\n", i, TensorSummary(inputs[i]).c_str());
+  for (size_t i = 0; i < outputs.size(); ++i)
+    std::printf("  output %zu     %s\n", i, TensorSummary(outputs[i]).c_str());
+  std::printf("  init         %.2f ms (read %.2f, prepare %.2f", init_ms, st.read_ms,
+              st.allocate_ms);
   if (on_gpu) {
     std::printf(
         "; vulkan %.2f, partition %.2f, build %.2f, shaders %.2f [%s cache: %d compiled, "
         "%d from disk], pipelines %.2f, upload %.2f, tuning %.2f [%d shapes], record %.2f",
-        r.gpu_context_ms(), r.partition_ms(), gpu.init.build_ms, gpu.init.shader_ms, cache_state,
-        cache_delta.compiles, cache_delta.disk_hits, gpu.init.pipeline_ms, gpu.init.upload_ms,
-        gpu.init.tuning_ms, gpu.init.tuned_shapes, gpu.init.record_ms);
+        st.vulkan_context_ms, st.partition_ms, st.gpu_build_ms, st.shader_compile_ms, cache_state,
+        st.shaders_compiled, st.shader_disk_hits, st.pipeline_ms, st.upload_ms, st.tuning_ms,
+        st.tuned_shapes, st.record_ms);
   }
   std::printf(")\n");
   nlohmann::json variants = nlohmann::json::array();
   std::map<std::string, int> variant_count, how_count;
-  for (const auto& part : r.partitions()) {
-    for (const auto& k : part->profile()) {
-      if (k.variant.empty()) continue;
-      ++variant_count[k.variant];
-      ++how_count[k.chosen_by];
-      variants.push_back({{"kernel", k.name},
-                          {"nodes", k.nodes},
-                          {"variant", k.variant},
-                          {"chosen_by", k.chosen_by},
-                          {"tuned", k.chosen_by.rfind("tuned", 0) == 0}});
-    }
+  for (const DispatchView& k : r.dispatches) {
+    if (k.variant.empty()) continue;
+    ++variant_count[k.variant];
+    ++how_count[k.chosen_by];
+    variants.push_back({{"kernel", k.kernel},
+                        {"nodes", k.nodes},
+                        {"variant", k.variant},
+                        {"chosen_by", k.chosen_by},
+                        {"tuned", k.chosen_by.rfind("tuned", 0) == 0}});
   }
   if (on_gpu && !variant_count.empty()) {
     std::printf("  variants    ");
     for (const auto& [v, c] : variant_count) std::printf(" %s x%d", v.c_str(), c);
     std::printf("  (chosen:");
     for (const auto& [h, c] : how_count) std::printf(" %s %d", h.c_str(), c);
-    std::printf("); vulkan instance %.2f ms, device %.2f ms\n", gctx->instance_ms(),
-                gctx->device_ms());
+    std::printf("); vulkan instance %.2f ms, device %.2f ms\n", st.vulkan_instance_ms,
+                st.vulkan_device_ms);
   }
-  std::printf("  memory       cpu arena %.2f MiB", r.interpreter().arena_bytes() / 1048576.0);
+  std::printf("  memory       cpu arena %.2f MiB", st.cpu_arena_bytes / 1048576.0);
   if (on_gpu) {
     std::printf(", gpu activations %.2f MiB, gpu weights %.2f MiB, gpu peak %.2f MiB",
-                gpu.arena_bytes / 1048576.0, gpu.constant_bytes / 1048576.0,
-                peak_gpu_bytes / 1048576.0);
+                st.gpu_activation_bytes / 1048576.0, st.gpu_weight_bytes / 1048576.0,
+                st.gpu_peak_bytes / 1048576.0);
   }
   std::printf("\n");
 
   nlohmann::json& j = *report;
   j["backend"] = on_gpu ? "gpu" : "cpu";
   j["num_threads"] = o.num_threads;
-  if (gctx) {
-    const auto& info = gctx->device().info();
-    j["device"] = {{"name", info.name},
-                   {"driver", info.driver_name + " " + info.driver_info},
-                   {"kind", gpu::DeviceKindName(info.kind)}};
-    j["precision"] = gctx->precision() == shaders::Precision::kFp16 ? "fp16" : "fp32";
+  if (*st.device_name) {
+    j["device"] = {{"name", st.device_name},
+                   {"driver", st.device_driver},
+                   {"kind", st.device_kind}};
+    j["precision"] = st.precision;
   }
-  if (!r.gpu_fallback_reason().empty()) j["gpu_fallback_reason"] = r.gpu_fallback_reason();
+  if (!r.gpu_fallback_reason.empty()) j["gpu_fallback_reason"] = r.gpu_fallback_reason;
   j["enable_quant"] = o.enable_quant;
-  j["nodes_total"] = g.nodes.size();
-  j["nodes_on_gpu"] = nodes_on_gpu;
-  j["partitions"] = r.partitions().size();
-  j["dispatches_per_invoke"] = gpu.dispatches;
-  j["io_dispatches_per_invoke"] = gpu.io_dispatches;
-  j["barriers_per_invoke"] = gpu.barriers;
+  j["nodes_total"] = st.nodes;
+  j["nodes_on_gpu"] = st.nodes_on_gpu;
+  j["partitions"] = st.partitions;
+  j["dispatches_per_invoke"] = st.dispatches_per_invoke;
+  j["io_dispatches_per_invoke"] = st.io_dispatches_per_invoke;
+  j["barriers_per_invoke"] = st.barriers_per_invoke;
   j["init_ms"] = init_ms;
-  j["init_breakdown_ms"] = {{"read", read_ms}, {"prepare", prepare_ms}};
+  j["init_breakdown_ms"] = {{"read", st.read_ms}, {"prepare", st.allocate_ms}};
   if (on_gpu) {
     nlohmann::json& b = j["init_breakdown_ms"];
-    b["vulkan_context"] = r.gpu_context_ms();
-    b["vulkan_instance"] = gctx->instance_ms();
-    b["vulkan_device"] = gctx->device_ms();
-    b["vkdelegate"] = init_ms - gctx->instance_ms() - gctx->device_ms();
-    b["partition"] = r.partition_ms();
-    b["gpu_build"] = gpu.init.build_ms;
-    b["shader_compile"] = gpu.init.shader_ms;
-    b["pipeline_creation"] = gpu.init.pipeline_ms;
-    b["upload"] = gpu.init.upload_ms;
-    b["record"] = gpu.init.record_ms;
-    b["tuning"] = gpu.init.tuning_ms;
-    j["tuned_shapes"] = gpu.init.tuned_shapes;
+    b["vulkan_context"] = st.vulkan_context_ms;
+    b["vulkan_instance"] = st.vulkan_instance_ms;
+    b["vulkan_device"] = st.vulkan_device_ms;
+    b["vkdelegate"] = init_ms - st.vulkan_instance_ms - st.vulkan_device_ms;
+    b["partition"] = st.partition_ms;
+    b["gpu_build"] = st.gpu_build_ms;
+    b["shader_compile"] = st.shader_compile_ms;
+    b["pipeline_creation"] = st.pipeline_ms;
+    b["upload"] = st.upload_ms;
+    b["record"] = st.record_ms;
+    b["tuning"] = st.tuning_ms;
+    j["tuned_shapes"] = st.tuned_shapes;
     j["kernel_variants"] = variants;
     j["shader_cache"] = {{"state", cache_state},
-                         {"compiled", cache_delta.compiles},
-                         {"disk_hits", cache_delta.disk_hits},
-                         {"memory_hits", cache_delta.memory_hits},
-                         {"dir", gctx->spirv_cache().dir()}};
-    j["peak_gpu_bytes"] = peak_gpu_bytes;
-    j["gpu_activation_bytes"] = gpu.arena_bytes;
-    j["gpu_weight_bytes"] = gpu.constant_bytes;
+                         {"compiled", st.shaders_compiled},
+                         {"disk_hits", st.shader_disk_hits},
+                         {"memory_hits", st.shader_memory_hits},
+                         {"dir", st.shader_cache_dir}};
+    j["peak_gpu_bytes"] = st.gpu_peak_bytes;
+    j["gpu_activation_bytes"] = st.gpu_activation_bytes;
+    j["gpu_weight_bytes"] = st.gpu_weight_bytes;
   }
-  j["arena_bytes"] = r.interpreter().arena_bytes();
+  j["arena_bytes"] = st.cpu_arena_bytes;
 }
 
 void AddProfileJson(const BenchOptions& o, const std::vector<ProfileRow>& rows,
-                    const ModelRunner& r, const ir::Graph& g, nlohmann::json* report) {
+                    const RunnerView& r, nlohmann::json* report) {
+  const ir::Graph& g = r.graph;
   double total = 0;
   for (const ProfileRow& row : rows) {
     if (row.kind != ProfileRow::Kind::kGpuDispatch) total += row.avg_ms;
@@ -245,13 +205,11 @@ void AddProfileJson(const BenchOptions& o, const std::vector<ProfileRow>& rows,
   (*report)["op_type_summary"] = summary;
   // Convolution throughput from the GPU dispatches that count their FLOPs.
   double conv_flops = 0, conv_ms = 0;
-  for (const auto& part : r.partitions()) {
-    for (const auto& k : part->profile()) {
-      if (k.flops <= 0 || k.invokes == 0 || k.nodes.empty()) continue;
-      if (g.nodes[k.nodes[0]].op != ir::OpType::kConv2d) continue;
-      conv_flops += k.flops;
-      conv_ms += k.total_ms / k.invokes;
-    }
+  for (const DispatchView& k : r.dispatches) {
+    if (k.flops <= 0 || k.invokes == 0 || k.nodes.empty()) continue;
+    if (g.nodes[k.nodes[0]].op != ir::OpType::kConv2d) continue;
+    conv_flops += k.flops;
+    conv_ms += k.avg_ms;
   }
   if (conv_ms <= 0) return;
   const double gflops = conv_flops / (conv_ms * 1e6);

@@ -9,19 +9,20 @@
 
 #include "bench/bench_options.h"
 #include "bench/profile_report.h"
-#include "delegate/model_runner.h"
-#include "shaders/spirv_cache.h"
+#include "bench/runner_view.h"
 
 namespace vkd::tools {
 
-void PrintSummary(const BenchOptions& o, const ModelRunner& runner, const ir::Graph& g,
-                  const shaders::SpirvCacheStats& cache_before, double read_ms, double prepare_ms,
+// `inputs` and `outputs`: the runner's, after allocation. `init_ms`: from
+// the start of vkd-bench to the inputs being set.
+void PrintSummary(const BenchOptions& o, const RunnerView& view,
+                  const std::vector<ir::Tensor>& inputs, const std::vector<ir::Tensor>& outputs,
                   double init_ms, nlohmann::json* report);
 
 // per_op (every row), op_type_summary, and the convolutions' GFLOP/s from the
 // GPU dispatches (with the fraction of --gemm_ceiling_gflops), printed too.
 void AddProfileJson(const BenchOptions& o, const std::vector<ProfileRow>& rows,
-                    const ModelRunner& runner, const ir::Graph& g, nlohmann::json* report);
+                    const RunnerView& view, nlohmann::json* report);
 
 // vkdelegate's version string ("0.1.0").
 const char* VkdVersionString();

@@ -32,9 +32,9 @@
 #include "bench/host_tensor.h"
 #include "bench/npy.h"
 #include "bench/profile_report.h"
+#include "bench/runner_view.h"
 #include "bench/svg_report.h"
-#include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
+#include "vkdelegate/runner.h"
 
 namespace vkd::tools {
 namespace {
@@ -44,56 +44,82 @@ double MsSince(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-RunnerOptions MakeRunnerOptions(const BenchOptions& o) {
-  RunnerOptions ro;
+// vkd-bench's flags as the public API's options; `force_variants` keeps the
+// comma list alive while the runner is created.
+VkdRunnerOptions MakeRunnerOptions(const BenchOptions& o, std::string* force_variants) {
+  VkdRunnerOptions ro = VkdRunnerOptionsDefault();
   ro.use_gpu = o.use_gpu;
-  ro.gpu.device_index = o.device;
-  ro.gpu.precision = o.fp16 ? shaders::Precision::kFp16 : shaders::Precision::kFp32;
-  ro.gpu.cache_dir = o.cache_dir;
-  ro.gpu.tuning = o.tuning == "off"    ? gpu_delegate::GpuOptions::Tuning::kOff
-                  : o.tuning == "full" ? gpu_delegate::GpuOptions::Tuning::kFull
-                                       : gpu_delegate::GpuOptions::Tuning::kAuto;
-  ro.gpu.force_variants = o.force_variants;
-  ro.cpu.memory_budget_bytes = o.cpu_budget_bytes;
-  ro.gpu.memory_budget_bytes = o.gpu_budget_bytes;
-  ro.gpu.enable_validation = o.validation;
-  ro.gpu.enable_profiling = o.profiling;
+  ro.device_index = o.device;
+  ro.enable_fp16 = o.fp16;
+  ro.num_threads = o.num_threads;
+  ro.cache_dir = o.cache_dir.c_str();  // "" with --use_caching=false: memory only
   ro.enable_quant = o.enable_quant;
-  ro.partition.max_partitions = o.max_partitions;
-  ro.partition.min_nodes_per_partition = o.min_nodes_per_partition;
-  ro.cpu.num_threads = o.num_threads;
-  ro.cpu.enable_profiling = o.profiling;
+  ro.max_partitions = o.max_partitions;
+  ro.min_nodes_per_partition = o.min_nodes_per_partition;
+  ro.enable_profiling = o.profiling;
+  ro.enable_validation = o.validation;
+  ro.tuning = o.tuning == "off" ? 1 : o.tuning == "full" ? 2 : 0;
+  ro.cpu_memory_budget_mb = static_cast<int32_t>(o.cpu_budget_bytes >> 20);
+  ro.gpu_memory_budget_mb = static_cast<int32_t>(o.gpu_budget_bytes >> 20);
+  for (const std::string& v : o.force_variants) {
+    *force_variants += (force_variants->empty() ? "" : ",") + v;
+  }
+  ro.force_variants = force_variants->c_str();
   return ro;
 }
 
 // The model input called `name`, or an error listing the names there are.
-StatusOr<int> InputByName(const ModelRunner& r, const std::string& name) {
+StatusOr<int> InputByName(const std::vector<ir::Tensor>& inputs, const std::string& name) {
   std::string names;
-  for (int i = 0; i < r.num_inputs(); ++i) {
-    if (r.input_tensor(i).name == name) return i;
-    names += (i ? ", '" : "'") + r.input_tensor(i).name + "'";
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].name == name) return static_cast<int>(i);
+    names += (i ? ", '" : "'") + inputs[i].name + "'";
   }
   return InvalidArgumentError("--input_layer: the model has no input '" + name +
                               "' (inputs: " + names + ")");
 }
 
+StatusOr<std::vector<ir::Tensor>> Inputs(const VkdRunner* r) {
+  std::vector<ir::Tensor> v;
+  for (int i = 0; i < VkdRunnerInputCount(r); ++i) {
+    VKD_ASSIGN_OR_RETURN(ir::Tensor t, InputTensor(r, i));
+    v.push_back(std::move(t));
+  }
+  return v;
+}
+
+StatusOr<std::vector<ir::Tensor>> Outputs(const VkdRunner* r) {
+  std::vector<ir::Tensor> v;
+  for (int i = 0; i < VkdRunnerOutputCount(r); ++i) {
+    VKD_ASSIGN_OR_RETURN(ir::Tensor t, OutputTensor(r, i));
+    v.push_back(std::move(t));
+  }
+  return v;
+}
+
+Status Resize(VkdRunner* r, int index, const ir::Shape& shape) {
+  return FromVkd(VkdRunnerResizeInput(r, index, shape.data(), static_cast<int32_t>(shape.size())));
+}
+
 // Resizes inputs (named shapes, .npy shapes) before allocation; returns the
 // values given by files, by input index (empty: random).
-StatusOr<std::vector<HostTensor>> PrepareInputs(const BenchOptions& o, ModelRunner* r) {
-  std::vector<HostTensor> given(r->num_inputs());
+StatusOr<std::vector<HostTensor>> PrepareInputs(const BenchOptions& o, VkdRunner* r) {
+  VKD_ASSIGN_OR_RETURN(std::vector<ir::Tensor> specs, Inputs(r));
+  std::vector<HostTensor> given(specs.size());
   for (size_t k = 0; k < o.input_layer_shape.size(); ++k) {
-    VKD_ASSIGN_OR_RETURN(int i, InputByName(*r, o.input_layer[k]));
-    VKD_RETURN_IF_ERROR_CTX(r->ResizeInput(i, o.input_layer_shape[k]),
+    VKD_ASSIGN_OR_RETURN(int i, InputByName(specs, o.input_layer[k]));
+    VKD_RETURN_IF_ERROR_CTX(Resize(r, i, o.input_layer_shape[k]),
                             "--input_layer_shape for '" + o.input_layer[k] + "'");
   }
-  if (!o.input_npy.empty() && static_cast<int>(o.input_npy.size()) != r->num_inputs()) {
+  if (!o.input_npy.empty() && o.input_npy.size() != specs.size()) {
     return InvalidArgumentError("--input_npy names " + std::to_string(o.input_npy.size()) +
-                                " files, the model has " + std::to_string(r->num_inputs()) +
+                                " files, the model has " + std::to_string(specs.size()) +
                                 " inputs");
   }
+  VKD_ASSIGN_OR_RETURN(specs, Inputs(r));
   for (size_t i = 0; i < o.input_npy.size(); ++i) {
     VKD_ASSIGN_OR_RETURN(HostTensor npy, ReadNpy(o.input_npy[i]));
-    const ir::Tensor& spec = r->input_tensor(static_cast<int>(i));
+    const ir::Tensor& spec = specs[i];
     if (npy.type != spec.type) {
       return InvalidArgumentError(o.input_npy[i] + ": dtype " + ir::DataTypeName(npy.type) +
                                   " but input " + TensorSummary(spec) + " needs " +
@@ -101,56 +127,57 @@ StatusOr<std::vector<HostTensor>> PrepareInputs(const BenchOptions& o, ModelRunn
     }
     if (npy.shape != spec.shape) {
       VKD_RETURN_IF_ERROR_CTX(
-          r->ResizeInput(static_cast<int>(i), npy.shape),
+          Resize(r, static_cast<int>(i), npy.shape),
           o.input_npy[i] + ": shape " + ir::ShapeToString(npy.shape) + " does not fit");
     }
     given[i] = std::move(npy);
   }
+  VKD_ASSIGN_OR_RETURN(specs, Inputs(r));
   for (const auto& [name, path] : o.input_layer_value_files) {
-    VKD_ASSIGN_OR_RETURN(int i, InputByName(*r, name));
-    const ir::Tensor& spec = r->input_tensor(i);
-    VKD_ASSIGN_OR_RETURN(given[i], ReadInputFile(path, spec.type, spec.shape));
+    VKD_ASSIGN_OR_RETURN(int i, InputByName(specs, name));
+    VKD_ASSIGN_OR_RETURN(given[i], ReadInputFile(path, specs[i].type, specs[i].shape));
   }
   return given;
 }
 
 // CPU nodes and GPU partitions in run order, each partition's dispatches
 // after it.
-std::vector<ProfileRow> CollectProfile(const ModelRunner& r, const ir::Graph& g) {
+std::vector<ProfileRow> CollectProfile(const VkdRunner* r, const RunnerView& v) {
+  const ir::Graph& g = v.graph;
   std::vector<ProfileRow> rows;
-  const auto& origin = r.run_node_origin();
-  for (const auto& p : r.interpreter().profile()) {
-    const int o = origin[p.node_index];
+  const int count = VkdRunnerProfileCount(r);
+  for (int i = 0; i < count; ++i) {
+    VkdProfileEntry p;
+    if (VkdRunnerProfileEntry(r, i, &p) != kVkdOk) break;
     ProfileRow row;
     row.first_ms = p.first_ms;
-    row.avg_ms = p.invokes ? p.total_ms / p.invokes : 0;
-    if (o >= 0) {
-      const std::string lib = r.interpreter().node_implementation(p.node_index);
-      row.node_type = ir::OpTypeName(g.nodes[o].op);
-      row.name = ir::NodeLabel(g, o) + (lib == "xnnpack" ? " [xnnpack]" : "");
+    row.avg_ms = p.avg_ms;
+    if (p.partition < 0) {
+      row.node_type = ir::OpTypeName(g.nodes[p.node].op);
+      row.name = ir::NodeLabel(g, p.node) +
+                 (std::string(p.implementation) == "xnnpack" ? " [xnnpack]" : "");
       rows.push_back(row);
       continue;
     }
-    const int part = -1 - o;
     row.kind = ProfileRow::Kind::kGpuPartition;
     row.node_type = "GPU_PARTITION";
-    row.name = "partition " + std::to_string(part) + " (wall)";
-    row.partition = part;
+    row.name = "partition " + std::to_string(p.partition) + " (wall)";
+    row.partition = p.partition;
     rows.push_back(row);
-    if (static_cast<size_t>(part) >= r.partitions().size()) continue;
-    for (const auto& k : r.partitions()[part]->profile()) {
+    for (const DispatchView& k : v.dispatches) {
+      if (k.partition != p.partition) continue;
       ProfileRow d;
       d.kind = ProfileRow::Kind::kGpuDispatch;
-      d.partition = part;
+      d.partition = p.partition;
       d.node_type = k.nodes.empty() ? "IO" : ir::OpTypeName(g.nodes[k.nodes[0]].op);
-      d.name = k.name + (k.variant.empty() ? "" : " {" + k.variant + "}");
+      d.name = k.kernel + (k.variant.empty() ? "" : " {" + k.variant + "}");
       // A fused dispatch names every node it computes, and its type says so.
       for (size_t i = 1; i < k.nodes.size(); ++i) {
         d.name += (i == 1 ? " fused with " : ", ") + ir::NodeLabel(g, k.nodes[i]);
         d.node_type += std::string("+") + ir::OpTypeName(g.nodes[k.nodes[i]].op);
       }
       d.first_ms = k.first_ms;
-      d.avg_ms = k.invokes ? k.total_ms / k.invokes : 0;
+      d.avg_ms = k.avg_ms;
       d.flops = k.flops;
       rows.push_back(d);
     }
@@ -158,50 +185,83 @@ std::vector<ProfileRow> CollectProfile(const ModelRunner& r, const ir::Graph& g)
   return rows;
 }
 
-PlacementView MakePlacementView(const ModelRunner& r, const ir::Graph& g) {
+PlacementView MakePlacementView(const RunnerView& r) {
   PlacementView v;
-  v.graph = &g;
-  for (size_t n = 0; n < g.nodes.size(); ++n) {
-    const std::string reason = r.CpuReason(static_cast<int>(n));
-    v.cpu_reason.push_back(reason);
-    v.node_partition.push_back(reason.empty() ? r.plan().node_partition[n] : -1);
-  }
-  for (const auto& part : r.partitions()) {
-    for (const auto& k : part->profile()) {
-      if (k.nodes.size() >= 2) v.fused_groups.push_back(k.nodes);
-    }
+  v.graph = &r.graph;
+  v.cpu_reason = r.cpu_reason;
+  v.node_partition = r.node_partition;
+  for (const DispatchView& k : r.dispatches) {
+    if (k.nodes.size() >= 2) v.fused_groups.push_back(k.nodes);
   }
   return v;
+}
+
+// The profile's outputs: tables, JSON, CSV and the SVG.
+Status ReportProfile(const BenchOptions& o, const VkdRunner* runner, RunnerView* view,
+                     nlohmann::json* report) {
+  view->dispatches = ReadDispatches(runner);  // with the timed runs' GPU times
+  const std::vector<ProfileRow> rows = CollectProfile(runner, *view);
+  std::printf("%s", ProfileTables(rows).c_str());
+  AddProfileJson(o, rows, *view, report);
+  if (!o.profiling_csv.empty()) VKD_RETURN_IF_ERROR(WriteTextFile(o.profiling_csv, ProfileCsv(rows)));
+  if (o.profile_svg.empty()) return Status::Ok();
+  std::vector<ProfileBar> bars;
+  for (const ProfileRow& r : rows) {
+    if (r.kind == ProfileRow::Kind::kGpuPartition) continue;
+    bars.push_back({r.name, r.kind == ProfileRow::Kind::kCpuNode ? "cpu" : "gpu", r.avg_ms});
+  }
+  return WriteSvgFile(o.profile_svg, ProfileSvg(bars, o.graph));
+}
+
+// Copies every output of the latest invoke.
+Status ReadOutputs(const VkdRunner* r, const std::vector<ir::Tensor>& specs,
+                   std::vector<HostTensor>* out) {
+  out->clear();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    HostTensor t{specs[i].type, specs[i].shape, std::vector<uint8_t>(specs[i].bytes())};
+    VKD_RETURN_IF_ERROR(
+        FromVkd(VkdRunnerGetOutput(r, static_cast<int32_t>(i), t.bytes.data(), t.bytes.size())));
+    out->push_back(std::move(t));
+  }
+  return Status::Ok();
 }
 
 int RunStandalone(const BenchOptions& o, const Flags& flags) {
   // The CPU float backend is chosen once per process, before any kernel.
   if (!o.use_xnnpack) setenv("VKD_CPU_FLOAT_BACKEND", "builtin", 1);
   const auto t_init = Clock::now();
-  auto t = Clock::now();
-  auto model = reader::ReadModelFile(o.graph);
-  if (!model.ok()) return Fail(model.status().message());
-  const double read_ms = MsSince(t);
-  auto created = ModelRunner::Create(model->graph, MakeRunnerOptions(o));
-  if (!created.ok()) return Fail(created.status().message());
-  std::unique_ptr<ModelRunner> runner = std::move(created).value();
+  std::string force_variants;
+  const VkdRunnerOptions ro = MakeRunnerOptions(o, &force_variants);
+  VkdRunner* raw = nullptr;
+  if (VkdRunnerCreateFromFile(o.graph.c_str(), &ro, &raw) != kVkdOk) return Fail(VkdLastError());
+  RunnerPtr runner(raw);
   auto given = PrepareInputs(o, runner.get());
   if (!given.ok()) return Fail(given.status().message());
-  const shaders::SpirvCacheStats cache_before = runner->gpu_context()
-                                                    ? runner->gpu_context()->spirv_cache().stats()
-                                                    : shaders::SpirvCacheStats{};
-  t = Clock::now();
-  if (Status s = runner->AllocateTensors(); !s.ok()) return Fail(s.message());
-  const double prepare_ms = MsSince(t);
+  if (VkdRunnerAllocateTensors(runner.get()) != kVkdOk) return Fail(VkdLastError());
+  auto input_specs = Inputs(runner.get());
+  auto output_specs = Outputs(runner.get());
+  if (!input_specs.ok() || !output_specs.ok()) {
+    return Fail((input_specs.ok() ? output_specs.status() : input_specs.status()).message());
+  }
   std::vector<HostTensor> inputs = std::move(given).value();
-  for (int i = 0; i < runner->num_inputs(); ++i) {
-    const ir::Tensor& spec = runner->input_tensor(i);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Tensor& spec = (*input_specs)[i];
     if (inputs[i].bytes.empty()) inputs[i] = RandomTensor(spec.type, spec.shape, o.seed + i);
-    std::memcpy(runner->input_data(i), inputs[i].bytes.data(), inputs[i].bytes.size());
+    if (VkdRunnerSetInput(runner.get(), static_cast<int32_t>(i), inputs[i].bytes.data(),
+                          inputs[i].bytes.size()) != kVkdOk) {
+      return Fail(VkdLastError());
+    }
   }
   const double init_ms = MsSince(t_init);
   const double init_rss_mib = PeakRssMiB();
-  const ir::Graph& g = runner->graph();
+  auto read_view = ReadRunnerView(runner.get());
+  if (!read_view.ok()) return Fail(read_view.status().message());
+  RunnerView view = std::move(read_view).value();
+  const ir::Graph& g = view.graph;
+  if (o.use_gpu && !view.gpu_fallback_reason.empty()) {
+    std::fprintf(stderr, "vkd-bench: warning: running on the CPU: %s\n",
+                 view.gpu_fallback_reason.c_str());
+  }
 
   nlohmann::json report;
   AddRunRecord(flags, &report);
@@ -215,7 +275,7 @@ int RunStandalone(const BenchOptions& o, const Flags& flags) {
   }
   std::vector<std::string> cpu_nodes;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
-    const std::string reason = runner->CpuReason(static_cast<int>(n));
+    const std::string& reason = view.cpu_reason[n];
     if (!reason.empty()) cpu_nodes.push_back(ir::NodeLabel(g, static_cast<int>(n)) + ": " + reason);
   }
   if (o.require_full_delegation && !cpu_nodes.empty()) {
@@ -225,47 +285,37 @@ int RunStandalone(const BenchOptions& o, const Flags& flags) {
                 std::to_string(g.nodes.size()) + " nodes run on the CPU:" + list);
   }
   if (!o.partition_svg.empty()) {
-    const std::string svg = PartitionSvg(MakePlacementView(*runner, g), o.graph);
+    const std::string svg = PartitionSvg(MakePlacementView(view), o.graph);
     if (Status s = WriteSvgFile(o.partition_svg, svg); !s.ok()) return Fail(s.message());
   }
 
   RunTimes times;
   std::vector<HostTensor> first_outputs;
   std::vector<double> gpu_ms, host_ms;
+  Status observed = Status::Ok();
   if (!o.dry_run) {
     auto observe = [&](bool warmup, int index, double ms) {
-      if (first_outputs.empty() && (warmup || index == 0)) {
-        for (int i = 0; i < runner->num_outputs(); ++i) {
-          const ir::Tensor& ot = runner->output_tensor(i);
-          first_outputs.push_back(
-              {ot.type, ot.shape,
-               std::vector<uint8_t>(runner->output_data(i), runner->output_data(i) + ot.bytes())});
-        }
+      if (first_outputs.empty() && (warmup || index == 0) && observed.ok()) {
+        observed = ReadOutputs(runner.get(), *output_specs, &first_outputs);
       }
-      if (warmup || runner->partitions().empty()) return;
+      if (warmup || !view.gpu_active()) return;
       // GPU time of this invoke (timestamps, all partitions); the rest of the
       // wall time is host work: staging copies, submit, wait, CPU nodes.
-      double gpu = 0;
-      for (const auto& p : runner->partitions()) {
-        if (p->last_gpu_ms() < 0) return;
-        gpu += p->last_gpu_ms();
-      }
-      gpu_ms.push_back(gpu);
-      host_ms.push_back(ms - gpu);
+      VkdRunnerStats st;
+      if (VkdRunnerGetStats(runner.get(), &st) != kVkdOk || st.last_invoke_gpu_ms < 0) return;
+      gpu_ms.push_back(st.last_invoke_gpu_ms);
+      host_ms.push_back(ms - st.last_invoke_gpu_ms);
     };
-    auto reset = [&] {
-      runner->interpreter().ResetProfile();
-      for (const auto& p : runner->partitions()) p->ResetProfile();
-    };
-    if (Status s = TimeRuns(
-            o.policy, [&] { return runner->Invoke(); }, observe, reset, &times);
-        !s.ok()) {
+    auto reset = [&] { VkdRunnerResetProfile(runner.get()); };
+    auto invoke = [&] { return FromVkd(VkdRunnerInvoke(runner.get())); };
+    if (Status s = TimeRuns(o.policy, invoke, observe, reset, &times); !s.ok()) {
       return Fail(s.message());
     }
+    if (!observed.ok()) return Fail(observed.message());
     if (Status s = WriteOutputs(o.output_dir, first_outputs); !s.ok()) return Fail(s.message());
   }
   const LatencyStats st = Stats(times.runs_ms);
-  PrintSummary(o, *runner, g, cache_before, read_ms, prepare_ms, init_ms, &report);
+  PrintSummary(o, view, *input_specs, *output_specs, init_ms, &report);
   if (o.dry_run) {
     std::printf("  dry run      no invocations (--dry_run)\n");
   } else {
@@ -286,23 +336,8 @@ int RunStandalone(const BenchOptions& o, const Flags& flags) {
     }
   }
   if (o.profiling && !o.dry_run) {
-    const std::vector<ProfileRow> rows = CollectProfile(*runner, g);
-    std::printf("%s", ProfileTables(rows).c_str());
-    AddProfileJson(o, rows, *runner, g, &report);
-    if (!o.profiling_csv.empty()) {
-      if (Status s = WriteTextFile(o.profiling_csv, ProfileCsv(rows)); !s.ok()) {
-        return Fail(s.message());
-      }
-    }
-    if (!o.profile_svg.empty()) {
-      std::vector<ProfileBar> bars;
-      for (const ProfileRow& r : rows) {
-        if (r.kind == ProfileRow::Kind::kGpuPartition) continue;
-        bars.push_back({r.name, r.kind == ProfileRow::Kind::kCpuNode ? "cpu" : "gpu", r.avg_ms});
-      }
-      if (Status s = WriteSvgFile(o.profile_svg, ProfileSvg(bars, o.graph)); !s.ok()) {
-        return Fail(s.message());
-      }
+    if (Status s = ReportProfile(o, runner.get(), &view, &report); !s.ok()) {
+      return Fail(s.message());
     }
   }
   if (o.report_peak_memory) {

@@ -9,17 +9,22 @@
 // centred square, resized bilinearly to the model's input size, RGB. The
 // pixels enter the model as the input type asks: uint8 as they are, int8
 // shifted by -128, float32 scaled to [-1, 1].
+//
+// The model runs through the public C API (include/vkdelegate/runner.h), as a
+// program linking libvkdelegate.so would; BMP reading and flags are the
+// tools' own.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/flags.h"
 #include "bench/image.h"
-#include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
+#include "vkdelegate/runner.h"
 
 namespace {
 
@@ -30,47 +35,52 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// Fills the model's input with the image, in the input's element type.
-Status SetImage(const vkd::tools::RgbImage& rgb, const vkd::ir::Tensor& spec, uint8_t* data) {
+// The image as the model's input bytes, in the input's element type
+// (TFLite's numbering: 0 FLOAT32, 3 UINT8, 9 INT8).
+Status ImageBytes(const vkd::tools::RgbImage& rgb, const VkdTensorInfo& in,
+                  std::vector<uint8_t>* bytes) {
   const size_t n = rgb.rgb.size();
-  if (static_cast<size_t>(spec.num_elements()) != n) {
-    return vkd::InvalidArgumentError("input " + vkd::ir::ShapeToString(spec.shape) + " holds " +
-                                     std::to_string(spec.num_elements()) + " values, image " +
-                                     std::to_string(n));
+  const size_t element = in.type == 0 ? 4 : 1;
+  if (in.bytes != n * element) {
+    return vkd::InvalidArgumentError("input holds " + std::to_string(in.bytes) +
+                                     " bytes, the image " + std::to_string(n) + " values");
   }
-  switch (spec.type) {
-    case vkd::ir::DataType::kUInt8:
-      std::memcpy(data, rgb.rgb.data(), n);
+  bytes->resize(in.bytes);
+  switch (in.type) {
+    case 3:  // UINT8
+      std::memcpy(bytes->data(), rgb.rgb.data(), n);
       return Status::Ok();
-    case vkd::ir::DataType::kInt8:
-      for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(rgb.rgb[i] - 128);
+    case 9:  // INT8
+      for (size_t i = 0; i < n; ++i) (*bytes)[i] = static_cast<uint8_t>(rgb.rgb[i] - 128);
       return Status::Ok();
-    case vkd::ir::DataType::kFloat32: {
-      auto* f = reinterpret_cast<float*>(data);
-      for (size_t i = 0; i < n; ++i) f[i] = rgb.rgb[i] / 127.5f - 1.0f;
+    case 0: {  // FLOAT32
+      for (size_t i = 0; i < n; ++i) {
+        const float f = rgb.rgb[i] / 127.5f - 1.0f;
+        std::memcpy(bytes->data() + 4 * i, &f, 4);
+      }
       return Status::Ok();
     }
     default:
-      return vkd::UnimplementedError(std::string("input type ") +
-                                     vkd::ir::DataTypeName(spec.type));
+      return vkd::UnimplementedError(std::string("input type ") + in.type_name);
   }
 }
 
 // The output as probabilities (quantized outputs dequantized).
-std::vector<float> Scores(const vkd::ir::Tensor& t, const uint8_t* data) {
-  std::vector<float> s(t.num_elements());
-  const float scale = t.quant.empty() ? 1.0f : t.quant.scale[0];
-  const float zero = t.quant.empty() ? 0.0f : static_cast<float>(t.quant.zero_point[0]);
-  for (size_t i = 0; i < s.size(); ++i) {
+std::vector<float> Scores(const VkdTensorInfo& t, const std::vector<uint8_t>& data) {
+  const size_t count = t.type == 0 ? data.size() / 4 : data.size();
+  std::vector<float> s(count);
+  const float scale = t.scale != 0 ? t.scale : 1.0f;
+  const float zero = static_cast<float>(t.zero_point);
+  for (size_t i = 0; i < count; ++i) {
     switch (t.type) {
-      case vkd::ir::DataType::kUInt8:
+      case 3:
         s[i] = scale * (data[i] - zero);
         break;
-      case vkd::ir::DataType::kInt8:
+      case 9:
         s[i] = scale * (static_cast<int8_t>(data[i]) - zero);
         break;
       default:
-        s[i] = reinterpret_cast<const float*>(data)[i];
+        std::memcpy(&s[i], data.data() + 4 * i, 4);
     }
   }
   return s;
@@ -85,6 +95,8 @@ int main(int argc, char** argv) {
   flags.Define("labels", "", "one label per line, in output order");
   flags.Define("top", "5", "classes to print per image");
   flags.Define("use_gpu", "true", "run supported ops on the GPU");
+  flags.Define("gpu_device", "auto",
+               "auto (the best hardware GPU), any (software Vulkan devices too) or an index");
   flags.Define("num_threads", "1", "CPU threads");
   flags.Define("enable_quant", "false",
                "quantized models: run their int8/uint8 ops in float on the GPU");
@@ -120,28 +132,41 @@ int main(int argc, char** argv) {
     if (!f) return Fail("cannot open '" + flags.GetString("labels") + "'");
     for (std::string line; std::getline(f, line);) labels.push_back(line);
   }
-  auto model = reader::ReadModelFile(flags.GetString("model"));
-  if (!model.ok()) return Fail(model.status().message());
-  RunnerOptions ro;
+  const std::string device = flags.GetString("gpu_device");
+  VkdRunnerOptions ro = VkdRunnerOptionsDefault();
   ro.use_gpu = *use_gpu;
-  ro.cpu.num_threads = *threads;
+  ro.device_index = device == "auto" ? -1 : device == "any" ? -2 : std::atoi(device.c_str());
+  ro.num_threads = *threads;
   ro.enable_quant = *enable_quant;
-  auto runner = ModelRunner::Create(model->graph, ro);
-  if (!runner.ok()) return Fail(runner.status().message());
-  if (Status s = (*runner)->AllocateTensors(); !s.ok()) return Fail(s.message());
-  const ir::Tensor& in = (*runner)->input_tensor(0);
-  if (in.shape.size() != 4 || in.shape[0] != 1 || in.shape[3] != 3) {
-    return Fail("expected a [1, H, W, 3] image input, got " + ir::ShapeToString(in.shape));
+  VkdRunner* runner = nullptr;
+  if (VkdRunnerCreateFromFile(flags.GetString("model").c_str(), &ro, &runner) != kVkdOk ||
+      VkdRunnerAllocateTensors(runner) != kVkdOk) {
+    const std::string error = VkdLastError();
+    VkdRunnerDelete(runner);
+    return Fail(error);
   }
+  // Deletes the runner on every return below.
+  std::unique_ptr<VkdRunner, void (*)(VkdRunner*)> owner(runner, VkdRunnerDelete);
+  VkdTensorInfo in, out;
+  if (VkdRunnerInputInfo(runner, 0, &in) != kVkdOk || VkdRunnerOutputInfo(runner, 0, &out) != kVkdOk) {
+    return Fail(VkdLastError());
+  }
+  if (in.num_dims != 4 || in.dims[0] != 1 || in.dims[3] != 3) {
+    return Fail("expected a [1, H, W, 3] image input");
+  }
+  std::vector<uint8_t> input, output(out.bytes);
   for (const std::string& path : images) {
     auto image = tools::ReadBmp(path);
     if (!image.ok()) return Fail(path + ": " + image.status().message());
-    const tools::RgbImage rgb = tools::ResizeBilinear(tools::CenterCropSquare(*image),
-                                                      in.shape[2], in.shape[1]);
-    if (Status s = SetImage(rgb, in, (*runner)->input_data(0)); !s.ok()) return Fail(s.message());
-    if (Status s = (*runner)->Invoke(); !s.ok()) return Fail(s.message());
-    const std::vector<float> scores =
-        Scores((*runner)->output_tensor(0), (*runner)->output_data(0));
+    const tools::RgbImage rgb =
+        tools::ResizeBilinear(tools::CenterCropSquare(*image), in.dims[2], in.dims[1]);
+    if (Status s = ImageBytes(rgb, in, &input); !s.ok()) return Fail(s.message());
+    if (VkdRunnerSetInput(runner, 0, input.data(), input.size()) != kVkdOk ||
+        VkdRunnerInvoke(runner) != kVkdOk ||
+        VkdRunnerGetOutput(runner, 0, output.data(), output.size()) != kVkdOk) {
+      return Fail(VkdLastError());
+    }
+    const std::vector<float> scores = Scores(out, output);
     std::vector<int> order(scores.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
     const int k = std::min<int>(*top, static_cast<int>(order.size()));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/file_util.h"
+#include "common/timer.h"
 #include "delegate/model_runner.h"
 #include "delegate/reader/model_reader.h"
 #include "vkdelegate/runner.h"
@@ -18,6 +19,10 @@ struct VkdRunner {
   // runner so that the pointers stay valid.
   std::vector<std::string> reasons;
   std::vector<std::string> ops;
+  // Start-up times (VkdRunnerStats).
+  double read_ms = 0, create_ms = 0, allocate_ms = 0;
+  // Strings VkdRunnerGetStats hands out.
+  std::string device_driver;
 };
 
 namespace {
@@ -50,6 +55,9 @@ vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
   const VkdRunnerOptions o = in ? *in : VkdRunnerOptionsDefault();
   vkd::RunnerOptions r;
   r.use_gpu = o.use_gpu != 0;
+  if (o.device_index < -2) {
+    return vkd::InvalidArgumentError("device_index must be -1 (best GPU), -2 (any device) or >= 0");
+  }
   r.gpu.device_index = o.device_index;
   r.gpu.precision = o.enable_fp16 ? vkd::shaders::Precision::kFp16 : vkd::shaders::Precision::kFp32;
   r.gpu.cache_dir = o.cache_dir == nullptr ? vkd::DefaultGpuCacheDir() : std::string(o.cache_dir);
@@ -67,20 +75,49 @@ vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
   }
   r.partition.max_partitions = o.max_partitions;
   r.partition.min_nodes_per_partition = o.min_nodes_per_partition;
+  if (o.tuning < 0 || o.tuning > 2) {
+    return vkd::InvalidArgumentError("tuning must be 0 (auto), 1 (off) or 2 (full)");
+  }
+  if (o.cpu_memory_budget_mb < 0 || o.gpu_memory_budget_mb < 0) {
+    return vkd::InvalidArgumentError("memory budgets must be >= 0 MB");
+  }
+  r.gpu.enable_profiling = r.cpu.enable_profiling = o.enable_profiling != 0;
+  r.gpu.enable_validation = o.enable_validation != 0;
+  r.gpu.tuning = static_cast<vkd::gpu_delegate::GpuOptions::Tuning>(o.tuning);
+  if (o.cpu_memory_budget_mb > 0) {
+    r.cpu.memory_budget_bytes = static_cast<size_t>(o.cpu_memory_budget_mb) << 20;
+  }
+  r.gpu.memory_budget_bytes = static_cast<uint64_t>(o.gpu_memory_budget_mb) << 20;
+  if (o.force_variants != nullptr) {
+    std::string list = o.force_variants;
+    for (size_t start = 0; start <= list.size();) {
+      const size_t end = std::min(list.find(',', start), list.size());
+      if (end > start) r.gpu.force_variants.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+  }
   r.warn_on_fallback = false;  // the caller reads VkdRunnerGpuFallbackReason
   return r;
 }
 
-VkdStatus Create(vkd::StatusOr<vkd::reader::Model> model, const VkdRunnerOptions* options,
-                 VkdRunner** out) {
+// `read` reads the model; its time is reported apart.
+template <typename ReadFn>
+VkdStatus Create(ReadFn read, const VkdRunnerOptions* options, VkdRunner** out) {
   if (out == nullptr) return Fail("runner pointer is NULL");
   *out = nullptr;
+  const vkd::Timer total;
+  vkd::StatusOr<vkd::reader::Model> model = read();
+  const double read_ms = total.ElapsedMs();
   if (!model.ok()) return Fail(model.status());
   auto ro = Convert(options);
   if (!ro.ok()) return Fail(ro.status());
   auto runner = vkd::ModelRunner::Create(std::move(model->graph), *ro);
   if (!runner.ok()) return Fail(runner.status());
-  *out = new VkdRunner{std::move(runner).value(), {}, {}};
+  auto r = std::make_unique<VkdRunner>();
+  r->runner = std::move(runner).value();
+  r->read_ms = read_ms;
+  r->create_ms = total.ElapsedMs();
+  *out = r.release();
   return kVkdOk;
 }
 
@@ -126,6 +163,12 @@ VkdRunnerOptions VkdRunnerOptionsDefault(void) {
   o.enable_quant = 0;
   o.max_partitions = 0;
   o.min_nodes_per_partition = 1;
+  o.enable_profiling = 0;
+  o.enable_validation = 0;
+  o.tuning = 0;
+  o.cpu_memory_budget_mb = 0;
+  o.gpu_memory_budget_mb = 0;
+  o.force_variants = nullptr;
   return o;
 }
 
@@ -134,15 +177,16 @@ const char* VkdLastError(void) { return last_error.c_str(); }
 VkdStatus VkdRunnerCreateFromFile(const char* path, const VkdRunnerOptions* options,
                                   VkdRunner** runner) {
   if (path == nullptr) return Fail("path is NULL");
-  return Create(vkd::reader::ReadModelFile(path), options, runner);
+  return Create([&] { return vkd::reader::ReadModelFile(path); }, options, runner);
 }
 
 VkdStatus VkdRunnerCreateFromBuffer(const void* data, size_t size, const VkdRunnerOptions* options,
                                     VkdRunner** runner) {
   if (data == nullptr && size > 0) return Fail("data is NULL");
   const auto* bytes = static_cast<const uint8_t*>(data);
-  return Create(vkd::reader::ReadModelFromBytes(std::vector<uint8_t>(bytes, bytes + size)), options,
-                runner);
+  return Create(
+      [&] { return vkd::reader::ReadModelFromBytes(std::vector<uint8_t>(bytes, bytes + size)); },
+      options, runner);
 }
 
 void VkdRunnerDelete(VkdRunner* runner) { delete runner; }
@@ -174,7 +218,9 @@ VkdStatus VkdRunnerResizeInput(VkdRunner* r, int32_t index, const int32_t* dims,
 
 VkdStatus VkdRunnerAllocateTensors(VkdRunner* r) {
   if (r == nullptr) return Fail("runner is NULL");
+  const vkd::Timer timer;
   const vkd::Status s = r->runner->AllocateTensors();
+  r->allocate_ms = timer.ElapsedMs();
   // Placement may change here (a GPU partition that fails to compile falls
   // back to the CPU): placement strings are computed afresh after it.
   r->reasons.clear();
@@ -243,6 +289,172 @@ VkdStatus VkdRunnerNodePlacement(const VkdRunner* r, int32_t node, VkdNodePlacem
 
 const char* VkdRunnerGpuFallbackReason(const VkdRunner* r) {
   return r ? r->runner->gpu_fallback_reason().c_str() : "";
+}
+
+VkdStatus VkdRunnerGetStats(const VkdRunner* r, VkdRunnerStats* out) {
+  if (r == nullptr || out == nullptr) return Fail("runner or stats is NULL");
+  const vkd::ModelRunner& m = *r->runner;
+  VkdRunnerStats st{};
+  st.device_name = st.device_driver = st.device_kind = st.precision = st.shader_cache_dir = "";
+  st.quant_note = m.quant_note().c_str();
+  st.nodes = static_cast<int32_t>(m.graph().nodes.size());
+  st.nodes_on_gpu = m.gpu_active() ? m.plan().num_gpu_nodes() : 0;
+  st.partitions = static_cast<int32_t>(m.partitions().size());
+  st.read_ms = r->read_ms;
+  st.create_ms = r->create_ms;
+  st.allocate_ms = r->allocate_ms;
+  st.vulkan_context_ms = m.gpu_context_ms();
+  st.partition_ms = m.partition_ms();
+  st.cpu_arena_bytes = m.interpreter().arena_bytes();
+  st.last_invoke_gpu_ms = m.partitions().empty() ? -1 : 0;
+  for (const auto& p : m.partitions()) {
+    st.dispatches_per_invoke += p->num_dispatches() + p->num_io_dispatches();
+    st.io_dispatches_per_invoke += p->num_io_dispatches();
+    st.barriers_per_invoke += p->num_barriers();
+    const vkd::gpu_delegate::PartitionInitStats& i = p->init_stats();
+    st.gpu_build_ms += i.build_ms;
+    st.shader_compile_ms += i.shader_ms;
+    st.pipeline_ms += i.pipeline_ms;
+    st.upload_ms += i.upload_ms;
+    st.tuning_ms += i.tuning_ms;
+    st.record_ms += i.record_ms;
+    st.tuned_shapes += i.tuned_shapes;
+    st.gpu_activation_bytes += p->arena_bytes();
+    st.gpu_weight_bytes += p->constant_bytes();
+    if (st.last_invoke_gpu_ms >= 0) {
+      st.last_invoke_gpu_ms = p->last_gpu_ms() < 0 ? -1 : st.last_invoke_gpu_ms + p->last_gpu_ms();
+    }
+  }
+  if (const vkd::gpu_delegate::GpuContext* g = m.gpu_context()) {
+    const vkd::gpu::DeviceInfo& info = g->device().info();
+    // A string cache, not the runner's state; made once, so that pointers
+    // handed out by earlier calls stay valid.
+    auto* self = const_cast<VkdRunner*>(r);
+    if (self->device_driver.empty()) self->device_driver = info.driver_name + " " + info.driver_info;
+    st.device_name = info.name.c_str();
+    st.device_driver = self->device_driver.c_str();
+    st.device_kind = vkd::gpu::DeviceKindName(info.kind);
+    st.precision = g->precision() == vkd::shaders::Precision::kFp16 ? "fp16" : "fp32";
+    st.shader_cache_dir = g->spirv_cache().dir().c_str();
+    st.vulkan_instance_ms = g->instance_ms();
+    st.vulkan_device_ms = g->device_ms();
+    const vkd::shaders::SpirvCacheStats cache = g->spirv_cache().stats();
+    st.shaders_compiled = cache.compiles;
+    st.shader_disk_hits = cache.disk_hits;
+    st.shader_memory_hits = cache.memory_hits;
+    st.gpu_peak_bytes = g->allocator().stats().peak_used_bytes;
+  }
+  *out = st;
+  return kVkdOk;
+}
+
+int32_t VkdRunnerDispatchCount(const VkdRunner* r) {
+  if (r == nullptr) return 0;
+  size_t n = 0;
+  for (const auto& p : r->runner->partitions()) n += p->profile().size();
+  return static_cast<int32_t>(n);
+}
+
+VkdStatus VkdRunnerDispatchInfo(const VkdRunner* r, int32_t index, VkdDispatchInfo* out) {
+  if (r == nullptr || out == nullptr) return Fail("runner or info is NULL");
+  if (BadIndex(index, VkdRunnerDispatchCount(r), "dispatch")) return kVkdInvalidArgument;
+  static_assert(sizeof(int) == sizeof(int32_t), "node lists are handed out as int32_t");
+  const auto& parts = r->runner->partitions();
+  int32_t i = index;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    const auto& kernels = parts[p]->profile();
+    if (i >= static_cast<int32_t>(kernels.size())) {
+      i -= static_cast<int32_t>(kernels.size());
+      continue;
+    }
+    const vkd::gpu_delegate::KernelProfile& k = kernels[i];
+    *out = VkdDispatchInfo{};
+    out->partition = static_cast<int32_t>(p);
+    out->kernel = k.name.c_str();
+    out->variant = k.variant.c_str();
+    out->chosen_by = k.chosen_by.c_str();
+    out->nodes = reinterpret_cast<const int32_t*>(k.nodes.data());
+    out->num_nodes = static_cast<int32_t>(k.nodes.size());
+    out->flops = k.flops;
+    out->first_ms = k.first_ms;
+    out->avg_ms = k.invokes ? k.total_ms / k.invokes : 0;
+    out->invokes = k.invokes;
+    return kVkdOk;
+  }
+  return Fail("dispatch " + std::to_string(index) + " not found");
+}
+
+int32_t VkdRunnerProfileCount(const VkdRunner* r) {
+  return r ? static_cast<int32_t>(r->runner->interpreter().profile().size()) : 0;
+}
+
+VkdStatus VkdRunnerProfileEntry(const VkdRunner* r, int32_t index, VkdProfileEntry* out) {
+  if (r == nullptr || out == nullptr) return Fail("runner or entry is NULL");
+  const auto& profile = r->runner->interpreter().profile();
+  if (BadIndex(index, static_cast<int>(profile.size()), "profile entry")) {
+    return kVkdInvalidArgument;
+  }
+  const vkd::cpu::NodeProfile& p = profile[index];
+  // The interpreter runs the rewritten graph: each node there is a model
+  // node, or one CUSTOM node per GPU partition.
+  const int origin = r->runner->run_node_origin()[p.node_index];
+  *out = VkdProfileEntry{};
+  out->node = origin >= 0 ? origin : -1;
+  out->partition = origin >= 0 ? -1 : -1 - origin;
+  out->implementation =
+      origin >= 0 ? r->runner->interpreter().node_implementation(p.node_index) : "";
+  out->first_ms = p.first_ms;
+  out->avg_ms = p.invokes ? p.total_ms / p.invokes : 0;
+  out->invokes = p.invokes;
+  return kVkdOk;
+}
+
+VkdStatus VkdRunnerResetProfile(VkdRunner* r) {
+  if (r == nullptr) return Fail("runner is NULL");
+  r->runner->interpreter().ResetProfile();
+  for (const auto& p : r->runner->partitions()) p->ResetProfile();
+  return kVkdOk;
+}
+
+VkdStatus VkdRunnerNodeInfo(const VkdRunner* r, int32_t node, VkdNodeInfo* out) {
+  if (r == nullptr || out == nullptr) return Fail("runner or info is NULL");
+  const vkd::ir::Graph& g = r->runner->graph();
+  if (BadIndex(node, static_cast<int>(g.nodes.size()), "node")) return kVkdInvalidArgument;
+  const vkd::ir::Node& n = g.nodes[node];
+  VkdNodePlacement placement;  // fills the op-name cache
+  if (VkdStatus s = VkdRunnerNodePlacement(r, node, &placement); s != kVkdOk) return s;
+  *out = VkdNodeInfo{};
+  out->builtin_code = static_cast<int32_t>(n.op);
+  out->op = placement.op;
+  out->custom_name = n.custom_name.c_str();
+  out->inputs = n.inputs.data();
+  out->num_inputs = static_cast<int32_t>(n.inputs.size());
+  out->outputs = n.outputs.data();
+  out->num_outputs = static_cast<int32_t>(n.outputs.size());
+  return kVkdOk;
+}
+
+int32_t VkdRunnerTensorCount(const VkdRunner* r) {
+  return r ? static_cast<int32_t>(r->runner->graph().tensors.size()) : 0;
+}
+
+VkdStatus VkdRunnerTensorInfo(const VkdRunner* r, int32_t tensor, VkdTensorInfo* info) {
+  if (r == nullptr) return Fail("runner is NULL");
+  const vkd::ir::Graph& g = r->runner->graph();
+  if (BadIndex(tensor, static_cast<int>(g.tensors.size()), "tensor")) return kVkdInvalidArgument;
+  return Info(g.tensors[tensor], info);
+}
+
+int32_t VkdRunnerInputTensor(const VkdRunner* r, int32_t index) {
+  if (r == nullptr || index < 0 || index >= static_cast<int32_t>(r->runner->graph().inputs.size()))
+    return -1;
+  return r->runner->graph().inputs[index];
+}
+
+int32_t VkdRunnerOutputTensor(const VkdRunner* r, int32_t index) {
+  if (r == nullptr || index < 0 || index >= static_cast<int32_t>(r->runner->graph().outputs.size()))
+    return -1;
+  return r->runner->graph().outputs[index];
 }
 
 }  // extern "C"

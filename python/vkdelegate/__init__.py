@@ -38,7 +38,10 @@ class _Options(ctypes.Structure):
                 ("enable_fp16", ctypes.c_int32), ("num_threads", ctypes.c_int32),
                 ("cache_dir", ctypes.c_char_p), ("enable_quant", ctypes.c_int32),
                 ("max_partitions", ctypes.c_int32),
-                ("min_nodes_per_partition", ctypes.c_int32)]
+                ("min_nodes_per_partition", ctypes.c_int32),
+                ("enable_profiling", ctypes.c_int32), ("enable_validation", ctypes.c_int32),
+                ("tuning", ctypes.c_int32), ("cpu_memory_budget_mb", ctypes.c_int32),
+                ("gpu_memory_budget_mb", ctypes.c_int32), ("force_variants", ctypes.c_char_p)]
 
 
 class _TensorInfo(ctypes.Structure):
@@ -128,7 +131,9 @@ class Interpreter:
 
     Tensor indices: inputs are 0..n_in-1, outputs n_in..n_in+n_out-1 (what
     get_input_details / get_output_details report). `options` keys:
-    use_gpu (True), device_index (-1), precision ("fp32" | "fp16"),
+    use_gpu (True), device ("auto": the best hardware GPU | "any": software
+    Vulkan devices such as lavapipe too | an index; device_index is the same),
+    precision ("fp32" | "fp16"),
     cache_dir (None: ~/.cache/vkdelegate/gpu; "": none), enable_quant (False),
     max_partitions (0), min_nodes_per_partition (1).
     """
@@ -139,12 +144,15 @@ class Interpreter:
         lib = _library()
         opts = lib.VkdRunnerOptionsDefault()
         options = dict(options or {})
-        unknown = set(options) - {"use_gpu", "device_index", "precision", "cache_dir",
+        unknown = set(options) - {"use_gpu", "device", "device_index", "precision", "cache_dir",
                                   "enable_quant", "max_partitions", "min_nodes_per_partition"}
         if unknown:
             raise ValueError("unknown vkdelegate options: " + ", ".join(sorted(unknown)))
         opts.use_gpu = int(bool(options.get("use_gpu", True)))
-        opts.device_index = int(options.get("device_index", -1))
+        device = options.get("device", options.get("device_index", "auto"))
+        if device in ("auto", "any"):
+            device = -1 if device == "auto" else -2
+        opts.device_index = int(device)
         precision = options.get("precision", "fp32")
         if precision not in ("fp32", "fp16"):
             raise ValueError("precision must be fp32 or fp16, not %r" % (precision,))

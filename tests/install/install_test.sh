@@ -4,6 +4,8 @@
 # Both must compile with only the installed headers, link libvkdelegate.so
 # through its versioned soname, and run; the installed tools must run too.
 set -euo pipefail
+# lavapipe (CI) is a software device: used only when asked for.
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 BUILD="$1"
 SRC="$2"
 tmp=$(mktemp -d)
@@ -14,14 +16,21 @@ libdir=$(dirname "$(find "$prefix" -name 'libvkdelegate.so' | head -n 1)")
 [ -n "$libdir" ] || { echo "no libvkdelegate.so installed"; exit 1; }
 soname=$(objdump -p "$libdir/libvkdelegate.so" | awk '/SONAME/ { print $2 }')
 [ "$soname" = "libvkdelegate.so.0" ] || { echo "soname '$soname'"; exit 1; }
-for h in vkdelegate.h version.h; do [ -f "$prefix/include/vkdelegate/$h" ]; done
+for h in vkdelegate.h version.h runner.h; do [ -f "$prefix/include/vkdelegate/$h" ]; done
 "$prefix/bin/vkd-make-model" --output="$tmp/m.tflite" >/dev/null
+# vkd-bench runs on the installed library, not the build tree's.
+readelf -d "$prefix/bin/vkd-bench" | grep -q 'RUNPATH.*\$ORIGIN/../lib'
+if readelf -d "$prefix/bin/vkd-bench" | grep RUNPATH | grep -q "$BUILD"; then
+  echo "installed vkd-bench still points into the build tree"; exit 1
+fi
 VK_ICD_FILENAMES=none VK_DRIVER_FILES=none "$prefix/bin/vkd-bench" --graph="$tmp/m.tflite" \
   --num_runs=1 --min_secs=0 --warmup_min_secs=0 >/dev/null 2>&1
 # 1. find_package
 cmake -S "$SRC/tests/install" -B "$tmp/fp" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$tmp/fp" >/dev/null
-LD_LIBRARY_PATH="$libdir" "$tmp/fp/consumer" | grep -q "^vkdelegate "
+LD_LIBRARY_PATH="$libdir" "$tmp/fp/consumer" "$tmp/m.tflite" >"$tmp/fp.out"
+grep -q "^vkdelegate " "$tmp/fp.out"
+grep -q "^model .*: 66 nodes" "$tmp/fp.out" || { cat "$tmp/fp.out"; exit 1; }
 # 2. pkg-config
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 cc "$SRC/tests/install/consumer.c" -o "$tmp/pc_consumer" $(pkg-config --cflags --libs vkdelegate)
