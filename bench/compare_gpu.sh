@@ -7,6 +7,9 @@
 # Models: the shared float/hybrid models, the project's float MobileNetV2-224
 # and the float copy of mobilenet_v2_1.0_224_quant.
 set -euo pipefail
+# GPU runs take any Vulkan device: the best hardware GPU, else lavapipe (which
+# vkdelegate uses only when asked for).
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 cd "$(dirname "$0")/.."
 THREADS="${1:-2}"
 RUNS="${2:-20}"

@@ -7,6 +7,9 @@
 # on the same seeded inputs, in LSB.
 #   bench/compare_quant.sh [num_threads] [num_runs]
 set -euo pipefail
+# GPU runs take any Vulkan device: the best hardware GPU, else lavapipe (which
+# vkdelegate uses only when asked for).
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 cd "$(dirname "$0")/.."
 THREADS="${1:-1}"
 RUNS="${2:-30}"

@@ -19,6 +19,9 @@
 # $OUT gets at most 8 files (the runner's limit): summary.txt, table.txt, logs.tar.gz (every log
 # and JSON), and the main vkd-bench JSON reports.
 set -u
+# Any Vulkan device: the best hardware GPU, else lavapipe (which vkdelegate
+# uses only when asked for; the report then warns that it is a CPU device).
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT=$PWD
 BUILD=${BUILD:-build-portable}

@@ -16,6 +16,9 @@
 # Scratch files (the model, shader caches) go to a temporary folder, not to OUT. Exit status: 0, or 3
 # when there were warnings (CPU fallback, a CPU Vulkan device, a tool that failed), 2 on missing tools.
 set -u
+# Any Vulkan device: the best hardware GPU, else lavapipe (which vkdelegate
+# uses only when asked for; the report then warns that it is a CPU device).
+export VKD_DEVICE="${VKD_DEVICE:-any}"
 BUILD=${1:-build}
 MODELS=${2:-../shared/models}
 RUNS=${RUNS:-200}

@@ -18,11 +18,13 @@ python3 - build/demo/report.json build/demo/report_cpu.json <<'PY'
 import json, sys
 gpu, cpu = (json.load(open(p)) for p in sys.argv[1:3])
 name = gpu.get("device", {}).get("name", "no Vulkan device: CPU")
-print("\nside by side (median of %d runs each):" % gpu["num_runs"])
-print("  %-44s %9.3f ms  (%s of %s nodes on the GPU)" % (
-    "GPU: " + name[:39], gpu["latency_ms"]["median"], gpu["nodes_on_gpu"], gpu["nodes_total"]))
-print("  %-44s %9.3f ms" % ("CPU: vkdelegate's kernels, %d thread(s)" % cpu["num_threads"],
-                            cpu["latency_ms"]["median"]))
+print("\nside by side (median latency):")
+print("  %-44s %9.3f ms over %d runs (%s of %s nodes on the GPU)" % (
+    "GPU: " + name[:39], gpu["latency_ms"]["median"], gpu["num_runs"], gpu["nodes_on_gpu"],
+    gpu["nodes_total"]))
+print("  %-44s %9.3f ms over %d runs" % (
+    "CPU: vkdelegate's kernels, %d thread(s)" % cpu["num_threads"], cpu["latency_ms"]["median"],
+    cpu["num_runs"]))
 PY
 echo "JSON reports: build/demo/report.json (GPU), build/demo/report_cpu.json (CPU);" \
      "pictures: build/demo/partitions.svg, build/demo/profile.svg"

@@ -129,6 +129,24 @@ class InterpreterTest(unittest.TestCase):
         cpu = self.compare(self.demo, {"use_gpu": False}, 1e-4, num_threads=2)
         self.assertTrue(all(not p["on_gpu"] and p["reason"] for p in cpu.get_placement()))
 
+    def test_software_device_only_when_asked_for(self):
+        saved = os.environ.pop("VKD_DEVICE", None)
+        try:
+            auto = vkdelegate.Interpreter(model_path=self.demo, options={"device": "auto"})
+            auto.allocate_tensors()
+            anyd = vkdelegate.Interpreter(model_path=self.demo, options={"device": "any"})
+            anyd.allocate_tensors()
+        finally:
+            if saved is not None:
+                os.environ["VKD_DEVICE"] = saved
+        if "no hardware GPU" in auto.gpu_fallback_reason():  # lavapipe only, as in CI
+            self.assertIn("device", auto.gpu_fallback_reason())
+            self.assertTrue(all(not p["on_gpu"] for p in auto.get_placement()))
+            self.assertEqual(anyd.gpu_fallback_reason(), "")
+            self.assertTrue(all(p["on_gpu"] for p in anyd.get_placement()))
+        with self.assertRaises(vkdelegate.VkdError):
+            vkdelegate.Interpreter(model_path=self.demo, options={"device": -7})
+
     def test_details_follow_tf_lite(self):
         it = vkdelegate.Interpreter(model_path=self.demo, options={"use_gpu": False})
         it.allocate_tensors()
