@@ -9,7 +9,7 @@
 #include "bench/bench_timing.h"
 #include "bench/flags.h"
 #include "common/status.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 
 namespace vkd::tools {
 

@@ -16,7 +16,7 @@
 
 #include "bench/flags.h"
 #include "delegate/model_runner.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::tools {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 
 namespace vkd::tools {
 

@@ -3,16 +3,16 @@
 //   vkd-make-model --model=mobilenet_v2_0.35_96 --output=demo.tflite
 //   vkd-make-model --from_quant=../shared/models/mobilenet_v2_1.0_224_quant.tflite
 //                  --output=mobilenet_v2_1.0_224_dequant.tflite
-// The float copy (delegate/transform/dequantize_model.h) takes real-valued
+// The float copy (model/transform/dequantize_model.h) takes real-valued
 // inputs: scale * (q - zero_point) of the quantized model's input, printed here.
 
 #include <cstdio>
 
 #include "bench/flags.h"
 #include "bench/model_zoo.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/transform/dequantize_model.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/transform/dequantize_model.h"
+#include "model/writer/model_writer.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::tools {
 namespace {

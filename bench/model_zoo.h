@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 
 namespace vkd::tools {
 

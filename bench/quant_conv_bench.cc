@@ -20,11 +20,11 @@
 
 #include "bench/flags.h"
 #include "cpu_fallback/interpreter.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #ifdef VKD_QUANT_BENCH_WITH_TFLITE
 #include "bench/host_tensor.h"
 #include "bench/tflite_runner.h"
-#include "delegate/writer/model_writer.h"
+#include "model/writer/model_writer.h"
 #endif
 
 namespace vkd::tools {

@@ -16,7 +16,7 @@
 #include <limits>
 
 #include "common/status.h"
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
 
 namespace vkd::cpu {
 

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <new>
 
-#include "cpu_fallback/memory_planner.h"
+#include "common/memory_planner.h"
 
 namespace vkd::cpu {
 

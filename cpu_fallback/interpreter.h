@@ -24,7 +24,7 @@
 #include "common/status.h"
 #include "cpu_fallback/kernel.h"
 #include "cpu_fallback/thread_pool.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 
 namespace vkd::cpu {
 

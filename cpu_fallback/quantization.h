@@ -16,9 +16,9 @@
 #include <limits>
 
 #include "common/status.h"
-#include "cpu_fallback/saturating_cast.h"
-#include "delegate/ir/graph.h"
-#include "delegate/ir/op_options.h"
+#include "ops/saturating_cast.h"
+#include "model/ir/graph.h"
+#include "model/ir/op_options.h"
 
 namespace vkd::cpu {
 
@@ -172,7 +172,7 @@ inline void GetQuantizedActivationRange(ir::Activation activation, ir::DataType 
   const int32_t qmin = QuantizedMin(type);
   const int32_t qmax = QuantizedMax(type);
   auto quantize = [&](float f) {
-    return out.zero_point + SaturatingInt32(std::round(f / out.scale));
+    return out.zero_point + ops::SaturatingInt32(std::round(f / out.scale));
   };
   *act_min = qmin;
   *act_max = qmax;

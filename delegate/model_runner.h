@@ -18,8 +18,8 @@
 #include "cpu_fallback/interpreter.h"
 #include "delegate/gpu/gpu_context.h"
 #include "delegate/gpu/gpu_partition.h"
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd {
 

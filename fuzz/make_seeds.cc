@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "bench/npy.h"
-#include "delegate/writer/graph_builder.h"
-#include "delegate/writer/model_writer.h"
+#include "model/writer/graph_builder.h"
+#include "model/writer/model_writer.h"
 
 namespace vkd {
 namespace {

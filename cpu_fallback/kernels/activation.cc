@@ -16,7 +16,7 @@
 #include "cpu_fallback/reference/elementwise.h"
 #include "cpu_fallback/reference/quantized_activation.h"
 #include "cpu_fallback/reference/quantized_activation_int16.h"
-#include "cpu_fallback/saturating_cast.h"
+#include "ops/saturating_cast.h"
 
 namespace vkd::cpu {
 namespace {
@@ -82,7 +82,7 @@ Status PrepareQuantizedUnary(KernelContext& ctx, UnaryState* s) {
     const float lo = kOp == Unary::kReluN1To1 ? -1.0f : 0.0f;
     const float hi = kOp == Unary::kRelu6 ? 6.0f : 1.0f;
     auto quantize = [&](float f) {
-      return qout.zero_point + SaturatingInt32(std::roundf(f / qout.scale));
+      return qout.zero_point + ops::SaturatingInt32(std::roundf(f / qout.scale));
     };
     p.act_min = std::max(QuantizedMin(in.type), quantize(lo));
     p.act_max =

@@ -12,7 +12,7 @@
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/optimized/quantize.h"
 #include "cpu_fallback/quantization.h"
-#include "cpu_fallback/reference/dequantize.h"
+#include "ops/dequantize.h"
 
 namespace vkd::cpu {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 struct DequantizeState : KernelState {
   std::vector<float> scale;         // one per channel (one when per tensor)
   std::vector<int32_t> zero_point;  // same length as scale
-  ref::DequantizeParams params;     // points into the vectors above
+  ops::DequantizeParams params;     // points into the vectors above
 };
 
 Status Prepare(KernelContext& ctx) {
@@ -52,7 +52,7 @@ Status Prepare(KernelContext& ctx) {
                                 std::to_string(q.zero_point.size()) + " zero points");
   }
   const int rank = static_cast<int>(in.shape.size());
-  ref::DequantizeParams& p = state->params;
+  ops::DequantizeParams& p = state->params;
   p.outer = in.num_elements();
   if (q.per_channel()) {
     const int dim = q.quantized_dimension;
@@ -84,16 +84,16 @@ Status Eval(KernelContext& ctx) {
   float* out = ctx.output_data<float>(0);
   switch (ctx.input(0).type) {
     case ir::DataType::kFloat16:
-      ref::DequantizeHalf(ctx.input_data<uint16_t>(0), out, ctx.input(0).num_elements());
+      ops::DequantizeHalf(ctx.input_data<uint16_t>(0), out, ctx.input(0).num_elements());
       break;
     case ir::DataType::kInt8:
-      ref::Dequantize(s.params, ctx.input_data<int8_t>(0), out);
+      ops::Dequantize(s.params, ctx.input_data<int8_t>(0), out);
       break;
     case ir::DataType::kUInt8:
-      ref::Dequantize(s.params, ctx.input_data<uint8_t>(0), out);
+      ops::Dequantize(s.params, ctx.input_data<uint8_t>(0), out);
       break;
     case ir::DataType::kInt16:
-      ref::Dequantize(s.params, ctx.input_data<int16_t>(0), out);
+      ops::Dequantize(s.params, ctx.input_data<int16_t>(0), out);
       break;
     default:
       return InternalError("DEQUANTIZE: input type changed after Prepare");

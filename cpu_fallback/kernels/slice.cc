@@ -15,7 +15,7 @@ namespace vkd::cpu {
 namespace {
 
 struct SliceState : KernelState {
-  ref::StridedSliceParams params;
+  ops::StridedSliceParams params;
 };
 
 Status CheckIndexInput(const KernelContext& ctx, int i, const char* name, int rank) {
@@ -87,8 +87,8 @@ Status PrepareStridedSlice(KernelContext& ctx) {
   // `offset` (end relative to begin) is newer than TFLite 2.9, which ignores
   // it; so do we, to compute what the reference computes.
   auto state = std::make_unique<SliceState>();
-  ref::StridedSliceParams& p = state->params;
-  ref::ResolveStridedSlice(rank, in.shape.data(), ctx.input(1).const_data<int32_t>(),
+  ops::StridedSliceParams& p = state->params;
+  ops::ResolveStridedSlice(rank, in.shape.data(), ctx.input(1).const_data<int32_t>(),
                            ctx.input(2).const_data<int32_t>(), strides, opts.begin_mask,
                            opts.end_mask, opts.shrink_axis_mask, &p);
   ir::Shape out;
@@ -125,7 +125,7 @@ Status PrepareSlice(KernelContext& ctx) {
     values[i - 1] = t.type == ir::DataType::kInt32 ? ReadInts<int32_t>(t) : ReadInts<int64_t>(t);
   }
   auto state = std::make_unique<SliceState>();
-  ref::StridedSliceParams& p = state->params;
+  ops::StridedSliceParams& p = state->params;
   p.rank = rank;
   ir::Shape out(rank);
   for (int d = 0; d < rank; ++d) {
@@ -149,7 +149,7 @@ Status PrepareSlice(KernelContext& ctx) {
 
 // Types of one size share a path (the values are only moved).
 Status EvalSlice(KernelContext& ctx) {
-  const ref::StridedSliceParams& p = ctx.state_as<SliceState>()->params;
+  const ops::StridedSliceParams& p = ctx.state_as<SliceState>()->params;
   switch (ir::DataTypeSize(ctx.input(0).type)) {
     case 1:
       ref::StridedSlice(p, ctx.input_data<uint8_t>(0), ctx.output_data<uint8_t>(0));

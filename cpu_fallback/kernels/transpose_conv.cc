@@ -87,9 +87,9 @@ Status Prepare(KernelContext& ctx) {
   g.stride_height = opts.stride_h;
   g.stride_width = opts.stride_w;
   g.padding_top =
-      ref::TransposeConvPadding(opts.padding, g.output_height, g.filter_height, g.stride_height);
+      ops::TransposeConvPadding(opts.padding, g.output_height, g.filter_height, g.stride_height);
   g.padding_left =
-      ref::TransposeConvPadding(opts.padding, g.output_width, g.filter_width, g.stride_width);
+      ops::TransposeConvPadding(opts.padding, g.output_width, g.filter_width, g.stride_width);
   // opts.activation is ignored, as TFLite 2.9 does (transpose_conv.h).
   ctx.output(0).shape = {out[0], out[1], out[2], out[3]};
   ctx.state() = std::move(state);

@@ -20,7 +20,7 @@
 
 #include "cpu_fallback/reference/fully_connected.h"
 #include "cpu_fallback/thread_pool.h"
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
 
 namespace vkd::opt {
 

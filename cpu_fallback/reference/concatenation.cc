@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "cpu_fallback/qshape_util.h"
-#include "cpu_fallback/saturating_cast.h"
+#include "ops/saturating_cast.h"
 
 namespace vkd::ref {
 
@@ -32,7 +32,7 @@ void ConcatenateRequantized(const uint8_t* const* inputs, const size_t* slab_ele
       } else {
         const float scale = requant[i].scale, bias = requant[i].bias;
         for (size_t j = 0; j < n; ++j) {
-          const int32_t value = cpu::SaturatingInt32(std::round(
+          const int32_t value = ops::SaturatingInt32(std::round(
                                     cpu::MulAdd(static_cast<float>(in[j]), scale, bias))) +
                                 out_zero_point;
           out[j] = static_cast<uint8_t>(std::max(std::min(255, value), 0));

@@ -14,24 +14,8 @@ inline size_t Offset(int d1, int d2, int d3, int i0, int i1, int i2, int i3) {
 
 }  // namespace
 
-int ComputeOutputSize(ir::Padding padding, int input_size, int filter_size, int stride,
-                      int dilation) {
-  const int effective_filter_size = (filter_size - 1) * dilation + 1;
-  if (stride <= 0) return 0;
-  switch (padding) {
-    case ir::Padding::kSame:
-      return (input_size + stride - 1) / stride;
-    case ir::Padding::kValid:
-      return (input_size + stride - effective_filter_size) / stride;
-  }
-  return 0;
-}
-
-int ComputePadding(int stride, int dilation, int input_size, int filter_size, int output_size) {
-  const int effective_filter_size = (filter_size - 1) * dilation + 1;
-  const int padding = ((output_size - 1) * stride + effective_filter_size - input_size) / 2;
-  return padding > 0 ? padding : 0;
-}
+using ops::ComputeOutputSize;
+using ops::ComputePadding;
 
 void ComputeOutputAndPadding(ir::Padding padding, ConvGeometry* g) {
   g->output_height = ComputeOutputSize(padding, g->input_height, g->filter_height, g->stride_height,

@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
+#include "ops/window.h"
 
 namespace vkd::ref {
 
@@ -30,16 +31,6 @@ struct ConvGeometry {
   int groups() const { return input_depth / filter_input_depth; }
   int depth_multiplier() const { return output_depth / input_depth; }
 };
-
-// TFLite's ComputeOutSize: SAME gives ceil(in / stride), VALID
-// (in - effective_filter + stride) / stride, where the effective filter is
-// (filter - 1) * dilation + 1. May be <= 0 for a VALID window larger than the input.
-int ComputeOutputSize(ir::Padding padding, int input_size, int filter_size, int stride,
-                      int dilation);
-
-// TFLite's ComputePadding: the leading padding, half of the total (rounded
-// down; the odd one goes after), never negative.
-int ComputePadding(int stride, int dilation, int input_size, int filter_size, int output_size);
 
 // Fills the output size and padding fields of `geometry` from its input,
 // filter, stride and dilation fields, as TFLite's ComputePaddingHeightWidth.

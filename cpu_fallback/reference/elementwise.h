@@ -13,7 +13,7 @@
 #include <type_traits>
 
 #include "common/status.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 
 namespace vkd::ref {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
 
 namespace vkd::ref {
 

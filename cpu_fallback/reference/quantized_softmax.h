@@ -11,7 +11,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "cpu_fallback/saturating_cast.h"
+#include "ops/saturating_cast.h"
 
 namespace vkd::ref {
 
@@ -48,9 +48,9 @@ void QuantizedSoftmax(const QuantizedSoftmaxParams& p, const TIn* in, TOut* out,
       if constexpr (std::is_same_v<TOut, uint8_t>) {
         // TFLite's non-ARM64 uint8 output: add 0.5 and truncate (the zero
         // point is 0 by the op's contract).
-        q = cpu::SaturatingInt32(prob + 0.5f);
+        q = ops::SaturatingInt32(prob + 0.5f);
       } else {
-        q = cpu::SaturatingInt32(std::round(prob)) + p.output_zero_point;
+        q = ops::SaturatingInt32(std::round(prob)) + p.output_zero_point;
       }
       out[j] = static_cast<TOut>(q < kOutMin ? kOutMin : (q > kOutMax ? kOutMax : q));
     }

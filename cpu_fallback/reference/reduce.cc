@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "cpu_fallback/qshape_util.h"
-#include "cpu_fallback/saturating_cast.h"
+#include "ops/saturating_cast.h"
 
 namespace vkd::ref {
 
@@ -127,7 +127,7 @@ void FinishQuantizedReduce(const QuantizedReduceParams& q, const int32_t* sums, 
       const float scale = q.in_scale / q.out_scale;
       const float bias = static_cast<float>(-q.in_zero_point) * scale * count;
       for (int64_t i = 0; i < n; ++i) {
-        const int32_t value = cpu::SaturatingInt32(std::round(
+        const int32_t value = ops::SaturatingInt32(std::round(
                                   cpu::MulAdd(static_cast<float>(sums[i]), scale, bias))) +
                               q.out_zero_point;
         out[i] = static_cast<T>(value);

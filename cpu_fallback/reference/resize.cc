@@ -5,15 +5,11 @@
 #include <cstring>
 
 #include "cpu_fallback/qshape_util.h"
+#include "ops/resize.h"
 
 namespace vkd::ref {
 
-float ResizeScale(int in_size, int out_size, bool align_corners) {
-  if (align_corners && out_size > 1) {
-    return static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1);
-  }
-  return static_cast<float>(in_size) / static_cast<float>(out_size);
-}
+using ops::ResizeScale;
 
 namespace {
 

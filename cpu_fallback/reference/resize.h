@@ -1,8 +1,8 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR on NHWC float tensors, as
 // TFLite 2.9's reference kernels compute them (reference_ops::ResizeBilinear
 // with ComputeInterpolationValues, reference_ops::ResizeNearestNeighbor with
-// GetNearestNeighbor). The GPU lowering shares ResizeScale so both paths
-// start from the same float scale.
+// GetNearestNeighbor). The scale comes from ops/resize.h, which the GPU
+// lowering shares, so both paths start from the same float.
 #pragma once
 
 #include <cstddef>
@@ -18,10 +18,6 @@ struct ResizeParams {
   // together with align_corners for bilinear, accepts it for nearest.
   bool half_pixel_centers = false;
 };
-
-// in / out, or (in - 1) / (out - 1) with align_corners and out > 1: the
-// float TFLite computes once per axis.
-float ResizeScale(int in_size, int out_size, bool align_corners);
 
 // Each output pixel blends the (up to) 4 input pixels around its source
 // position, with bounds clamped into the input.

@@ -7,24 +7,12 @@
 
 #include <cstdint>
 
+#include "ops/strided_slice.h"
+
 namespace vkd::ref {
 
-inline constexpr int kMaxSliceRank = 5;
-
-struct StridedSliceParams {
-  int rank = 0;
-  int32_t in_dims[kMaxSliceRank] = {};
-  int32_t start[kMaxSliceRank] = {};     // first input index read, per axis
-  int32_t stride[kMaxSliceRank] = {};    // non-zero; negative walks backwards
-  int32_t out_dims[kMaxSliceRank] = {};  // before shrinking (shrunk axes are 1)
-  int32_t shrink_axis_mask = 0;
-};
-
-// Resolves begin/end/strides (each `rank` values) against `in_dims` into
-// `p`. Strides must be non-zero (the caller checks).
-void ResolveStridedSlice(int rank, const int32_t* in_dims, const int32_t* begin, const int32_t* end,
-                         const int32_t* strides, int32_t begin_mask, int32_t end_mask,
-                         int32_t shrink_axis_mask, StridedSliceParams* p);
+using ops::kMaxSliceRank;
+using ops::StridedSliceParams;
 
 // out holds the product of p.out_dims elements. T: uint8_t, uint32_t or
 // uint64_t (the element's bits: int8/uint8, float32/int32, int64).

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
 
 namespace vkd::cpu::ref {
 

@@ -5,11 +5,6 @@
 
 namespace vkd::ref {
 
-int TransposeConvPadding(ir::Padding padding, int output_size, int filter_size, int stride) {
-  const int forward_output = ComputeOutputSize(padding, output_size, filter_size, stride, 1);
-  return ComputePadding(stride, 1, output_size, filter_size, forward_output);
-}
-
 void TransposeConv(const ConvGeometry& g, const float* input, const float* filter,
                    const float* bias, float* output) {
   const int in_d = g.input_depth, out_d = g.output_depth;

@@ -6,15 +6,10 @@
 #pragma once
 
 #include "cpu_fallback/reference/conv.h"
-#include "delegate/ir/op_options.h"
+#include "model/ir/op_options.h"
+#include "ops/window.h"
 
 namespace vkd::ref {
-
-// TFLite's padding for TRANSPOSE_CONV: ComputePaddingHeightWidth run with
-// the transposed conv's *output* as the image (that of the forward conv
-// whose gradient this is), so the leading padding of the forward conv.
-// VALID gives 0.
-int TransposeConvPadding(ir::Padding padding, int output_size, int filter_size, int stride);
 
 // output[b][in_y * stride_h - padding_top + ky][in_x * stride_w - padding_left + kx][oc] +=
 //     input[b][in_y][in_x][ic] * filter[oc][ky][kx][ic], over all taps that

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "delegate/api/options_convert.h"
 #include "delegate/gpu/gpu_context.h"
 #include "delegate/tflite/tflite_delegate.h"
 #include "gpu_runtime/instance.h"
@@ -162,25 +163,16 @@ std::string ApplyOption(const std::string& key, const std::string& value, VkdDel
 
 // Checks the C options and turns them into the C++ ones.
 std::string Convert(const VkdDelegateOptions& in, DelegateOptions* out) {
-  if (in.enable_fp16 != 0 && in.enable_fp16 != 1) return "enable_fp16 must be 0 or 1";
-  if (in.device_index < -2) return "device_index must be -1 (best GPU), -2 (any device) or >= 0";
-  if (in.max_partitions < 0) return "max_partitions must be >= 0";
-  if (in.min_nodes_per_partition < 1) return "min_nodes_per_partition must be >= 1";
   if (in.log_level < kVkdLogError || in.log_level > kVkdLogVerbose) {
     return "log_level must be 0 (error) to 3 (verbose)";
   }
-  if (in.tuning < 0 || in.tuning > 2) return "tuning must be 0 (auto), 1 (off) or 2 (full)";
-  if (in.gpu_memory_budget_mb < 0) return "gpu_memory_budget_mb must be >= 0";
-  out->gpu.tuning = static_cast<vkd::gpu_delegate::GpuOptions::Tuning>(in.tuning);
-  out->gpu.memory_budget_bytes = static_cast<uint64_t>(in.gpu_memory_budget_mb) << 20;
-  out->gpu.precision =
-      in.enable_fp16 ? vkd::shaders::Precision::kFp16 : vkd::shaders::Precision::kFp32;
-  out->gpu.device_index = in.device_index;
-  out->gpu.cache_dir = in.cache_dir ? in.cache_dir : "";
-  out->gpu.enable_validation = in.enable_validation != 0;
-  out->partition.max_partitions = in.max_partitions;
-  out->partition.min_nodes_per_partition = in.min_nodes_per_partition;
-  out->enable_quant = in.enable_quant != 0;
+  vkd::api::CommonOptions common;
+  // NULL or "": no disk cache (a plug-in writes nowhere unless told).
+  const std::string error = vkd::api::ConvertCommonOptions(in, "", &common);
+  if (!error.empty()) return error;
+  out->gpu = common.gpu;
+  out->partition = common.partition;
+  out->enable_quant = common.enable_quant;
   out->log_level = static_cast<LogLevel>(in.log_level);
   return "";
 }

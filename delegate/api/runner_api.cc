@@ -9,8 +9,9 @@
 
 #include "common/file_util.h"
 #include "common/timer.h"
+#include "delegate/api/options_convert.h"
 #include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 #include "vkdelegate/runner.h"
 
 struct VkdRunner {
@@ -53,14 +54,15 @@ VkdStatus Fail(const std::string& message) { return Fail(vkd::InvalidArgumentErr
 
 vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
   const VkdRunnerOptions o = in ? *in : VkdRunnerOptionsDefault();
+  vkd::api::CommonOptions common;
+  // NULL: the default cache folder; "": memory only.
+  const std::string error = vkd::api::ConvertCommonOptions(o, vkd::DefaultGpuCacheDir(), &common);
+  if (!error.empty()) return vkd::InvalidArgumentError(error);
   vkd::RunnerOptions r;
   r.use_gpu = o.use_gpu != 0;
-  if (o.device_index < -2) {
-    return vkd::InvalidArgumentError("device_index must be -1 (best GPU), -2 (any device) or >= 0");
-  }
-  r.gpu.device_index = o.device_index;
-  r.gpu.precision = o.enable_fp16 ? vkd::shaders::Precision::kFp16 : vkd::shaders::Precision::kFp32;
-  r.gpu.cache_dir = o.cache_dir == nullptr ? vkd::DefaultGpuCacheDir() : std::string(o.cache_dir);
+  r.gpu = common.gpu;
+  r.partition = common.partition;
+  r.enable_quant = common.enable_quant;
   int threads = o.num_threads;
   if (threads == -1) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (threads < 1 || threads > 1024) {
@@ -68,26 +70,11 @@ vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
                                      std::to_string(o.num_threads));
   }
   r.cpu.num_threads = threads;
-  r.enable_quant = o.enable_quant != 0;
-  if (o.max_partitions < 0 || o.min_nodes_per_partition < 1) {
-    return vkd::InvalidArgumentError(
-        "max_partitions must be >= 0 and min_nodes_per_partition >= 1");
-  }
-  r.partition.max_partitions = o.max_partitions;
-  r.partition.min_nodes_per_partition = o.min_nodes_per_partition;
-  if (o.tuning < 0 || o.tuning > 2) {
-    return vkd::InvalidArgumentError("tuning must be 0 (auto), 1 (off) or 2 (full)");
-  }
-  if (o.cpu_memory_budget_mb < 0 || o.gpu_memory_budget_mb < 0) {
-    return vkd::InvalidArgumentError("memory budgets must be >= 0 MB");
-  }
+  if (o.cpu_memory_budget_mb < 0) return vkd::InvalidArgumentError("cpu_memory_budget_mb must be >= 0");
   r.gpu.enable_profiling = r.cpu.enable_profiling = o.enable_profiling != 0;
-  r.gpu.enable_validation = o.enable_validation != 0;
-  r.gpu.tuning = static_cast<vkd::gpu_delegate::GpuOptions::Tuning>(o.tuning);
   if (o.cpu_memory_budget_mb > 0) {
     r.cpu.memory_budget_bytes = static_cast<size_t>(o.cpu_memory_budget_mb) << 20;
   }
-  r.gpu.memory_budget_bytes = static_cast<uint64_t>(o.gpu_memory_budget_mb) << 20;
   if (o.force_variants != nullptr) {
     std::string list = o.force_variants;
     for (size_t start = 0; start <= list.size();) {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "cpu_fallback/memory_planner.h"
+#include "common/memory_planner.h"
 #include "shaders/codegen.h"
 
 namespace vkd::gpu_delegate {
@@ -119,14 +119,14 @@ Status GpuPartition::PlanAndUpload() {
     }
   }
   for (int t : program_.outputs) last[root(t)] = kEnd;
-  std::vector<cpu::TensorLifetime> lifetimes;
+  std::vector<TensorLifetime> lifetimes;
   std::vector<int> planned;
   for (size_t t = 0; t < tensors.size(); ++t) {
     if (tensors[t].constant || tensors[t].alias_of >= 0 || first[t] == kEnd) continue;
     lifetimes.push_back({tensors[t].bytes, first[t], std::max(first[t], last[t])});
     planned.push_back(static_cast<int>(t));
   }
-  cpu::MemoryPlan plan = cpu::PlanMemory(lifetimes, align);
+  MemoryPlan plan = PlanMemory(lifetimes, align);
   // The memory budget, before anything is allocated: the planned arena,
   // the constants and the staging buffers, on top of what the context's
   // other partitions hold.

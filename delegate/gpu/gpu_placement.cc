@@ -1,6 +1,6 @@
 #include "delegate/gpu/gpu_placement.h"
 
-#include "delegate/transform/dequantize_model.h"
+#include "model/transform/dequantize_model.h"
 
 namespace vkd::gpu_delegate {
 namespace {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "delegate/gpu/op_support.h"
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd::gpu_delegate {
 

@@ -8,13 +8,6 @@ namespace vkd::gpu_delegate {
 
 using shaders::TensorDims;
 
-int PaddingBefore(ir::Padding padding, int in, int filter, int stride, int dilation, int out) {
-  if (padding == ir::Padding::kValid) return 0;
-  const int effective = (filter - 1) * dilation + 1;
-  const int total = std::max((out - 1) * stride + effective - in, 0);
-  return total / 2;
-}
-
 Status AppendActivation(ir::Activation a, std::vector<shaders::PostOp>& post_ops) {
   shaders::PostOp p;
   switch (a) {
@@ -73,9 +66,9 @@ template <typename Options>
 Window MakeWindow(const LoweringContext& ctx, const Options& o, int kh, int kw,
                   const TensorDims& in, const TensorDims& out) {
   Window w{kh, kw, o.stride_h, o.stride_w, o.dilation_h, o.dilation_w, 0, 0};
-  w.pad_top = ctx.folded_pad_top() + PaddingBefore(o.padding, in.h + ctx.folded_pad_height(), kh,
+  w.pad_top = ctx.folded_pad_top() + ops::LeadingPadding(o.padding, in.h + ctx.folded_pad_height(), kh,
                                                    o.stride_h, o.dilation_h, out.h);
-  w.pad_left = ctx.folded_pad_left() + PaddingBefore(o.padding, in.w + ctx.folded_pad_width(), kw,
+  w.pad_left = ctx.folded_pad_left() + ops::LeadingPadding(o.padding, in.w + ctx.folded_pad_width(), kw,
                                                      o.stride_w, o.dilation_w, out.w);
   return w;
 }

@@ -1,5 +1,5 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as one GPU kernel (resize.glsl).
-#include "cpu_fallback/reference/resize.h"
+#include "ops/resize.h"
 #include "delegate/gpu/lowering.h"
 
 namespace vkd::gpu_delegate {
@@ -30,8 +30,8 @@ StatusOr<LoweredKernel> LowerResize(LoweringContext& ctx) {
                        {"ALIGN_CORNERS", opts.align_corners ? 1 : 0},
                        {"HALF_PIXEL", opts.half_pixel_centers ? 1 : 0}};
   // The CPU kernel's float scales, bit for bit.
-  l.spec.float_params = {{"SCALE_Y", ref::ResizeScale(in_dims.h, out_dims.h, opts.align_corners)},
-                         {"SCALE_X", ref::ResizeScale(in_dims.w, out_dims.w, opts.align_corners)}};
+  l.spec.float_params = {{"SCALE_Y", ops::ResizeScale(in_dims.h, out_dims.h, opts.align_corners)},
+                         {"SCALE_X", ops::ResizeScale(in_dims.w, out_dims.w, opts.align_corners)}};
   l.spec.invocations = out_dims.vec4_count();
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
   l.bindings = {-1, in_tensor};

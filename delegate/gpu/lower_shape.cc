@@ -4,7 +4,7 @@
 // so a dimension d of a rank-r tensor is BHWC dimension d + 4 - r.
 #include <string>
 
-#include "cpu_fallback/reference/strided_slice.h"
+#include "ops/strided_slice.h"
 #include "delegate/gpu/lowering.h"
 
 namespace vkd::gpu_delegate {
@@ -205,8 +205,8 @@ StatusOr<LoweredKernel> LowerStridedSlice(LoweringContext& ctx) {
   }
   // The same resolution as the CPU kernel (masks, negative indices,
   // clamping by direction).
-  ref::StridedSliceParams p;
-  ref::ResolveStridedSlice(rank, shape.data(), index[0], index[1], index[2], opts.begin_mask,
+  ops::StridedSliceParams p;
+  ops::ResolveStridedSlice(rank, shape.data(), index[0], index[1], index[2], opts.begin_mask,
                            opts.end_mask, 0, &p);
   int start[4] = {0, 0, 0, 0}, stride[4] = {1, 1, 1, 1};
   for (int d = 0; d < rank; ++d) {

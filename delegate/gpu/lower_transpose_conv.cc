@@ -2,7 +2,6 @@
 // pixel). Inputs: output_shape, weights [O, KH, KW, I], input, optional bias
 // (input 3). A fused activation in the options is ignored, as TFLite 2.9
 // (and the CPU kernel) ignore it.
-#include "cpu_fallback/reference/transpose_conv.h"
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
 
@@ -40,8 +39,8 @@ StatusOr<LoweredKernel> LowerTransposeConv(LoweringContext& ctx) {
       {"KW", kw},
       {"STRIDE_X", opts.stride_w},
       {"STRIDE_Y", opts.stride_h},
-      {"PAD_TOP", ref::TransposeConvPadding(opts.padding, out_dims.h, kh, opts.stride_h)},
-      {"PAD_LEFT", ref::TransposeConvPadding(opts.padding, out_dims.w, kw, opts.stride_w)}};
+      {"PAD_TOP", ops::TransposeConvPadding(opts.padding, out_dims.h, kh, opts.stride_h)},
+      {"PAD_LEFT", ops::TransposeConvPadding(opts.padding, out_dims.w, kw, opts.stride_w)}};
   l.spec.invocations = out_dims.vec4_count();
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
   const int w = ctx.AddConstant(RelayoutConvWeights(weights, oc, kh, kw, ic), "weights");

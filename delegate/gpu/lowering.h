@@ -9,7 +9,8 @@
 
 #include "common/status.h"
 #include "delegate/gpu/program.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
+#include "ops/window.h"
 
 namespace vkd::gpu_delegate {
 
@@ -64,9 +65,6 @@ struct LoweredKernel {
 
 // Fused activation of conv/pool/elementwise ops as a post-op. kNone: none.
 Status AppendActivation(ir::Activation a, std::vector<shaders::PostOp>& post_ops);
-
-// SAME/VALID padding as TFLite computes it: the pad before the first row.
-int PaddingBefore(ir::Padding padding, int in, int filter, int stride, int dilation, int out);
 
 using LowerFn = StatusOr<LoweredKernel> (*)(LoweringContext& ctx);
 

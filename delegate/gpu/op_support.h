@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd::gpu_delegate {
 

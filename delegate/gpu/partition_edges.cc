@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "cpu_fallback/reference/quantize.h"
+#include "ops/quantize.h"
 
 namespace vkd::gpu_delegate {
 namespace {
@@ -99,10 +99,10 @@ void PartitionEdges::StoreOutputs(const std::vector<void*>& data) const {
     const Edge& e = outputs_[i];
     const int64_t n = static_cast<int64_t>(e.staging.size());
     if (e.type == ir::DataType::kUInt8) {
-      ref::AffineQuantize(e.staging.data(), static_cast<uint8_t*>(data[i]), n,
+      ops::AffineQuantize(e.staging.data(), static_cast<uint8_t*>(data[i]), n,
                           static_cast<float>(e.scale), e.zero_point);
     } else if (e.type == ir::DataType::kInt8) {
-      ref::AffineQuantize(e.staging.data(), static_cast<int8_t*>(data[i]), n,
+      ops::AffineQuantize(e.staging.data(), static_cast<int8_t*>(data[i]), n,
                           static_cast<float>(e.scale), e.zero_point);
     }
   }

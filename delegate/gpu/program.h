@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 #include "shaders/kernel_spec.h"
 
 namespace vkd::gpu_delegate {

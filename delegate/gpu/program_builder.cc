@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "cpu_fallback/reference/dequantize.h"
+#include "ops/dequantize.h"
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
 #include "delegate/gpu/program.h"
@@ -145,13 +145,13 @@ const float* ProgramBuilder::FloatConstant(int t) {
   const int64_t n = tensor.num_elements();
   std::vector<float> values(static_cast<size_t>(n));
   if (tensor.type == ir::DataType::kFloat16) {
-    ref::DequantizeHalf(tensor.const_data<uint16_t>(), values.data(), n);
+    ops::DequantizeHalf(tensor.const_data<uint16_t>(), values.data(), n);
   } else if ((tensor.type == ir::DataType::kInt8 || tensor.type == ir::DataType::kUInt8) &&
              !tensor.quant.empty()) {
     // Hybrid models' weights: dequantized once, here (per channel along
     // quantized_dimension when there are several scales).
     const ir::Quantization& q = tensor.quant;
-    ref::DequantizeParams p;
+    ops::DequantizeParams p;
     std::vector<int32_t> zp(q.scale.size(), 0);
     for (size_t i = 0; i < zp.size() && i < q.zero_point.size(); ++i) {
       zp[i] = static_cast<int32_t>(q.zero_point[i]);
@@ -167,9 +167,9 @@ const float* ProgramBuilder::FloatConstant(int t) {
     p.scale = q.scale.data();
     p.zero_point = zp.data();
     if (tensor.type == ir::DataType::kInt8) {
-      ref::Dequantize(p, tensor.const_data<int8_t>(), values.data());
+      ops::Dequantize(p, tensor.const_data<int8_t>(), values.data());
     } else {
-      ref::Dequantize(p, tensor.const_data<uint8_t>(), values.data());
+      ops::Dequantize(p, tensor.const_data<uint8_t>(), values.data());
     }
   } else {
     return nullptr;

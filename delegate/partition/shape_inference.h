@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd::partition {
 

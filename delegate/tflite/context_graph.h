@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 #include "tensorflow/lite/c/common.h"
 
 namespace vkd::tflite_glue {

@@ -15,7 +15,7 @@
 
 #include "common/status.h"
 #include "delegate/gpu/gpu_context.h"
-#include "delegate/partition/partitioner.h"
+#include "model/partition/partitioner.h"
 #include "delegate/tflite/context_graph.h"
 #include "tensorflow/lite/c/common.h"
 

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "delegate/ir/data_type.h"
+#include "model/ir/data_type.h"
 #include "tensorflow/lite/c/common.h"
 
 namespace vkd::tflite_glue {

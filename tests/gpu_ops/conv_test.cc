@@ -3,7 +3,7 @@
 // fused activations, hybrid (int8) weights dequantized at upload.
 #include <gtest/gtest.h>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/gpu_ops/gpu_test_util.h"
 
 namespace vkd {

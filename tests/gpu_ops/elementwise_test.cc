@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/gpu_ops/gpu_test_util.h"
 
 namespace vkd {

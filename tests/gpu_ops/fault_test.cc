@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "delegate/model_runner.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/gpu_ops/gpu_test_util.h"
 
 namespace vkd {

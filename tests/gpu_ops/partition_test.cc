@@ -15,9 +15,9 @@
 #include "bench/host_tensor.h"
 #include "delegate/gpu/gpu_context.h"
 #include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/writer/graph_builder.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/writer/graph_builder.h"
+#include "model/writer/model_writer.h"
 #include "tests/gpu_ops/gpu_test_util.h"
 
 namespace vkd {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/gpu_ops/gpu_test_util.h"
 
 namespace vkd {
@@ -40,8 +40,8 @@ ir::Graph SliceGraph(const SliceCase& c) {
   const int e = g.AddConstant<int32_t>({rank}, c.end, "end");
   const int s = g.AddConstant<int32_t>({rank}, c.strides, "strides");
   // The declared shape; both runtimes compute their own.
-  ref::StridedSliceParams p;
-  ref::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
+  ops::StridedSliceParams p;
+  ops::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
                            c.begin_mask, c.end_mask, c.shrink_mask, &p);
   Shape out;
   for (int d = 0; d < rank; ++d) {

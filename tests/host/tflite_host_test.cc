@@ -23,10 +23,10 @@
 #include "bench/image.h"
 #include "bench/model_zoo.h"
 #include "bench/tflite_runner.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/transform/dequantize_model.h"
-#include "delegate/writer/graph_builder.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/transform/dequantize_model.h"
+#include "model/writer/graph_builder.h"
+#include "model/writer/model_writer.h"
 #include "vkdelegate/vkdelegate.h"
 
 namespace vkd {

@@ -1,4 +1,4 @@
-// DequantizeModel (delegate/transform/dequantize_model.h): tiny quantized
+// DequantizeModel (model/transform/dequantize_model.h): tiny quantized
 // graphs whose float constants are known exactly, and the float copy of
 // mobilenet_v2_1.0_224_quant classifying ../shared's images on vkdelegate's
 // CPU interpreter and on TFLite. Also the BMP reader and image preprocessing
@@ -17,10 +17,10 @@
 #include "bench/image.h"
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/transform/dequantize_model.h"
-#include "delegate/writer/graph_builder.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/transform/dequantize_model.h"
+#include "model/writer/graph_builder.h"
+#include "model/writer/model_writer.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

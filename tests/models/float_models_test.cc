@@ -10,7 +10,7 @@
 
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 
 namespace vkd {
 namespace {

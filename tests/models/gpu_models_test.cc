@@ -13,9 +13,9 @@
 #include "bench/model_zoo.h"
 #include "bench/tflite_runner.h"
 #include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/transform/dequantize_model.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/transform/dequantize_model.h"
+#include "model/writer/model_writer.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

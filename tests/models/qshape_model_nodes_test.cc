@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

@@ -16,7 +16,7 @@
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
 #include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

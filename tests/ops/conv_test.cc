@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {
@@ -41,7 +41,7 @@ struct ConvCase {
   }
 
   int OutputSize(int in) const {
-    return ref::ComputeOutputSize(padding, in, filter_size, stride, dilation);
+    return ops::ComputeOutputSize(padding, in, filter_size, stride, dilation);
   }
 };
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cpu_fallback/reference/conv.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {
@@ -42,8 +42,8 @@ struct DepthwiseCase {
 
 bool BuildDepthwise(const DepthwiseCase& c, uint32_t seed, ir::Graph* graph) {
   const int out_h =
-      ref::ComputeOutputSize(c.padding, c.height, c.filter_size, c.stride, c.dilation);
-  const int out_w = ref::ComputeOutputSize(c.padding, c.width, c.filter_size, c.stride, c.dilation);
+      ops::ComputeOutputSize(c.padding, c.height, c.filter_size, c.stride, c.dilation);
+  const int out_w = ops::ComputeOutputSize(c.padding, c.width, c.filter_size, c.stride, c.dilation);
   if (out_h <= 0 || out_w <= 0) return false;
   const int out_c = c.channels * c.multiplier;
   writer::GraphBuilder b;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cpu_fallback/interpreter.h"
-#include "delegate/ir/graph.h"
+#include "model/ir/graph.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd::test {

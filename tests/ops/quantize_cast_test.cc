@@ -10,7 +10,7 @@
 
 #include "cpu_fallback/optimized/quantize.h"
 #include "cpu_fallback/reference/quantize.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

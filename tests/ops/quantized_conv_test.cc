@@ -13,7 +13,7 @@
 
 #include "cpu_fallback/interpreter.h"
 #include "cpu_fallback/reference/conv.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {
@@ -79,8 +79,8 @@ std::vector<uint8_t> RandomUInt8(size_t n, uint32_t seed) {
 // Returns false when the VALID window does not fit.
 bool BuildQuantizedConv(const QConvCase& c, uint32_t seed, ir::Graph* graph) {
   const int out_h =
-      ref::ComputeOutputSize(c.padding, c.height, c.filter_size, c.stride, c.dilation);
-  const int out_w = ref::ComputeOutputSize(c.padding, c.width, c.filter_size, c.stride, c.dilation);
+      ops::ComputeOutputSize(c.padding, c.height, c.filter_size, c.stride, c.dilation);
+  const int out_w = ops::ComputeOutputSize(c.padding, c.width, c.filter_size, c.stride, c.dilation);
   if (out_h <= 0 || out_w <= 0) return false;
   writer::GraphBuilder b;
   ir::Quantization in_q;

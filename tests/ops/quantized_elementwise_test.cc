@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {

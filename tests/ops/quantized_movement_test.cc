@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/ops/qshape_test_util.h"
 #include "tests/util/op_test_util.h"
 

@@ -15,8 +15,8 @@
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
 #include "delegate/model_runner.h"
-#include "delegate/reader/model_reader.h"
-#include "delegate/writer/model_writer.h"
+#include "model/reader/model_reader.h"
+#include "model/writer/model_writer.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd::test {

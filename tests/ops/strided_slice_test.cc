@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 #include "tests/util/op_test_util.h"
 
 namespace vkd {
@@ -41,8 +41,8 @@ ir::Graph SliceGraph(const SliceCase& c, ir::DataType type) {
   // (an error case) keeps the input's.
   ir::Shape out = c.in;
   if (std::find(c.strides.begin(), c.strides.end(), 0) == c.strides.end()) {
-    ref::StridedSliceParams p;
-    ref::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
+    ops::StridedSliceParams p;
+    ops::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
                              c.begin_mask, c.end_mask, c.shrink_mask, &p);
     out.clear();
     for (int d = 0; d < rank; ++d) {

@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "cpu_fallback/interpreter.h"
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 
 namespace vkd {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::cpu {
 namespace {

@@ -1,4 +1,4 @@
-#include "cpu_fallback/memory_planner.h"
+#include "common/memory_planner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The reader against good, truncated, corrupt and malicious models: every bad
 // file must give a Status naming what is wrong and where, never a crash.
-#include "delegate/reader/model_reader.h"
+#include "model/reader/model_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <random>
 
-#include "delegate/writer/graph_builder.h"
-#include "delegate/writer/model_writer.h"
+#include "model/writer/graph_builder.h"
+#include "model/writer/model_writer.h"
 #include "schema/tflite_model_generated.h"
 
 namespace vkd {

@@ -1,4 +1,4 @@
-#include "delegate/partition/partitioner.h"
+#include "model/partition/partitioner.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::partition {
 namespace {

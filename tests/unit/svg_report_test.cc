@@ -10,7 +10,7 @@
 #include <memory>
 #include <regex>
 
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::tools {
 namespace {

@@ -19,7 +19,7 @@
 #include "cpu_fallback/optimized/cpu_isa.h"
 #include "cpu_fallback/optimized/depthwise_conv_3x3.h"
 #include "cpu_fallback/thread_pool.h"
-#include "delegate/writer/graph_builder.h"
+#include "model/writer/graph_builder.h"
 
 namespace vkd::cpu {
 namespace {

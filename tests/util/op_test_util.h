@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "delegate/gpu/gpu_context.h"
-#include "delegate/ir/graph.h"
-#include "delegate/partition/partitioner.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd::test {
 
