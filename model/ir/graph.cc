@@ -67,42 +67,17 @@ std::string TensorLabel(const Graph& graph, int tensor_index) {
 
 // Options of the op's family when the model stored none, so kernels always
 // find the right struct (TFLite's parser does the same with its defaults).
+// The family comes from the op table (op_types.def).
 OpOptions DefaultOptions(OpType op) {
+  using NoOptions = std::monostate;
   switch (op) {
-    case OpType::kConv2d:
-      return Conv2DOptions{};
-    case OpType::kDepthwiseConv2d:
-      return DepthwiseConv2DOptions{};
-    case OpType::kTransposeConv:
-      return TransposeConvOptions{};
-    case OpType::kAveragePool2d:
-    case OpType::kMaxPool2d:
-      return Pool2DOptions{};
-    case OpType::kFullyConnected:
-      return FullyConnectedOptions{};
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-      return ElementwiseOptions{};
-    case OpType::kConcatenation:
-      return ConcatenationOptions{};
-    case OpType::kReshape:
-      return ReshapeOptions{};
-    case OpType::kSoftmax:
-      return SoftmaxOptions{};
-    case OpType::kMean:
-    case OpType::kSum:
-      return ReducerOptions{};
-    case OpType::kUnidirectionalSequenceLstm:
-      return UnidirectionalSequenceLstmOptions{};
-    case OpType::kSvdf:
-      return SvdfOptions{};
-    case OpType::kGather:
-      return GatherOptions{};
-    default:
-      return std::monostate{};
+#define VKD_OP(name, tfl_name, code, options) \
+  case OpType::name:                          \
+    return options{};
+#include "model/ir/op_types.def"
+#undef VKD_OP
   }
+  return std::monostate{};
 }
 
 }  // namespace vkd::ir

@@ -4,7 +4,7 @@ namespace vkd::ir {
 
 std::string OpTypeName(OpType op) {
   switch (op) {
-#define VKD_OP(name, tfl_name, code) \
+#define VKD_OP(name, tfl_name, code, options) \
   case OpType::name:                 \
     return tfl_name;
 #include "model/ir/op_types.def"
@@ -15,7 +15,7 @@ std::string OpTypeName(OpType op) {
 
 bool IsKnownOpCode(int32_t code) {
   switch (code) {
-#define VKD_OP(name, tfl_name, c) case c:
+#define VKD_OP(name, tfl_name, c, options) case c:
 #include "model/ir/op_types.def"
 #undef VKD_OP
     return true;

@@ -8,7 +8,7 @@
 namespace vkd::ir {
 
 enum class OpType : int32_t {
-#define VKD_OP(name, tfl_name, code) name = code,
+#define VKD_OP(name, tfl_name, code, options) name = code,
 #include "model/ir/op_types.def"
 #undef VKD_OP
 };

@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "model/codec/op_options_codec.h"
 #include "model/reader/mapped_file.h"
 #include "schema/tflite_model_generated.h"
 
@@ -29,20 +30,6 @@ std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
   return out;
 }
 
-StatusOr<ir::Activation> ConvertActivation(tfl::ActivationFunctionType a) {
-  int v = static_cast<int>(a);
-  if (v < 0 || v > static_cast<int>(ir::Activation::kSignBit)) {
-    return DataLossError("fused activation " + std::to_string(v) + " is not a known value");
-  }
-  return static_cast<ir::Activation>(v);
-}
-
-StatusOr<ir::Padding> ConvertPadding(tfl::Padding p) {
-  if (p == tfl::Padding::SAME) return ir::Padding::kSame;
-  if (p == tfl::Padding::VALID) return ir::Padding::kValid;
-  return DataLossError("padding " + std::to_string(static_cast<int>(p)) + " is not SAME or VALID");
-}
-
 StatusOr<ir::DataType> ConvertType(tfl::TensorType t) {
   int v = static_cast<int>(t);
   if (v < 0 || v > static_cast<int>(ir::DataType::kFloat64)) {
@@ -50,205 +37,6 @@ StatusOr<ir::DataType> ConvertType(tfl::TensorType t) {
                               std::to_string(v) + ") unsupported");
   }
   return static_cast<ir::DataType>(v);
-}
-
-Status CheckStrides(int32_t sw, int32_t sh, const char* what) {
-  if (sw <= 0 || sh <= 0 || sw > 4096 || sh > 4096) {
-    return DataLossError(std::string(what) + " " + std::to_string(sh) + "x" + std::to_string(sw) +
-                         " out of range");
-  }
-  return Status::Ok();
-}
-
-// Builtin options: the union tag decides, not the op, as in TFLite's parser.
-// An op whose options are absent keeps the defaults of its IR struct (set by
-// DefaultOptions), which equal TFLite's defaults.
-StatusOr<ir::OpOptions> ConvertOptions(const tfl::Operator& op) {
-  using BO = tfl::BuiltinOptions;
-  // A union tag without its table (found by fuzz_model): TFLite's parser
-  // then takes the defaults, and so do we.
-  if (op.builtin_options() == nullptr) return ir::OpOptions();
-  switch (op.builtin_options_type()) {
-    case BO::Conv2DOptions: {
-      auto* o = op.builtin_options_as_Conv2DOptions();
-      ir::Conv2DOptions r;
-      VKD_ASSIGN_OR_RETURN(r.padding, ConvertPadding(o->padding()));
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.stride_w = o->stride_w();
-      r.stride_h = o->stride_h();
-      r.dilation_w = o->dilation_w_factor();
-      r.dilation_h = o->dilation_h_factor();
-      VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-      VKD_RETURN_IF_ERROR(CheckStrides(r.dilation_w, r.dilation_h, "dilation"));
-      return ir::OpOptions(r);
-    }
-    case BO::DepthwiseConv2DOptions: {
-      auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
-      ir::DepthwiseConv2DOptions r;
-      VKD_ASSIGN_OR_RETURN(r.padding, ConvertPadding(o->padding()));
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.stride_w = o->stride_w();
-      r.stride_h = o->stride_h();
-      r.dilation_w = o->dilation_w_factor();
-      r.dilation_h = o->dilation_h_factor();
-      r.depth_multiplier = o->depth_multiplier();
-      VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-      VKD_RETURN_IF_ERROR(CheckStrides(r.dilation_w, r.dilation_h, "dilation"));
-      return ir::OpOptions(r);
-    }
-    case BO::TransposeConvOptions: {
-      auto* o = op.builtin_options_as_TransposeConvOptions();
-      ir::TransposeConvOptions r;
-      VKD_ASSIGN_OR_RETURN(r.padding, ConvertPadding(o->padding()));
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.stride_w = o->stride_w();
-      r.stride_h = o->stride_h();
-      VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-      return ir::OpOptions(r);
-    }
-    case BO::Pool2DOptions: {
-      auto* o = op.builtin_options_as_Pool2DOptions();
-      ir::Pool2DOptions r;
-      VKD_ASSIGN_OR_RETURN(r.padding, ConvertPadding(o->padding()));
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.stride_w = o->stride_w();
-      r.stride_h = o->stride_h();
-      r.filter_w = o->filter_width();
-      r.filter_h = o->filter_height();
-      VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-      VKD_RETURN_IF_ERROR(CheckStrides(r.filter_w, r.filter_h, "filter"));
-      return ir::OpOptions(r);
-    }
-    case BO::FullyConnectedOptions: {
-      auto* o = op.builtin_options_as_FullyConnectedOptions();
-      ir::FullyConnectedOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.keep_num_dims = o->keep_num_dims();
-      r.asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
-      r.shuffled_weights = o->weights_format() != tfl::FullyConnectedOptionsWeightsFormat::DEFAULT;
-      return ir::OpOptions(r);
-    }
-    case BO::AddOptions: {
-      ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(
-          r.activation,
-          ConvertActivation(op.builtin_options_as_AddOptions()->fused_activation_function()));
-      r.pot_scale_int16 = op.builtin_options_as_AddOptions()->pot_scale_int16();
-      return ir::OpOptions(r);
-    }
-    case BO::SubOptions: {
-      ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(
-          r.activation,
-          ConvertActivation(op.builtin_options_as_SubOptions()->fused_activation_function()));
-      r.pot_scale_int16 = op.builtin_options_as_SubOptions()->pot_scale_int16();
-      return ir::OpOptions(r);
-    }
-    case BO::MulOptions: {
-      ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(
-          r.activation,
-          ConvertActivation(op.builtin_options_as_MulOptions()->fused_activation_function()));
-      return ir::OpOptions(r);
-    }
-    case BO::DivOptions: {
-      ir::ElementwiseOptions r;
-      VKD_ASSIGN_OR_RETURN(
-          r.activation,
-          ConvertActivation(op.builtin_options_as_DivOptions()->fused_activation_function()));
-      return ir::OpOptions(r);
-    }
-    case BO::ConcatenationOptions: {
-      auto* o = op.builtin_options_as_ConcatenationOptions();
-      ir::ConcatenationOptions r;
-      r.axis = o->axis();
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      return ir::OpOptions(r);
-    }
-    case BO::ReshapeOptions: {
-      ir::ReshapeOptions r;
-      if (auto* ns = op.builtin_options_as_ReshapeOptions()->new_shape()) {
-        r.new_shape = ToVector(ns);
-        r.has_new_shape = true;
-      }
-      return ir::OpOptions(r);
-    }
-    case BO::SoftmaxOptions:
-      return ir::OpOptions(ir::SoftmaxOptions{op.builtin_options_as_SoftmaxOptions()->beta()});
-    case BO::ReducerOptions:
-      return ir::OpOptions(ir::ReducerOptions{op.builtin_options_as_ReducerOptions()->keep_dims()});
-    case BO::SqueezeOptions:
-      return ir::OpOptions(
-          ir::SqueezeOptions{ToVector(op.builtin_options_as_SqueezeOptions()->squeeze_dims())});
-    case BO::SplitOptions:
-      return ir::OpOptions(ir::SplitOptions{op.builtin_options_as_SplitOptions()->num_splits()});
-    case BO::StridedSliceOptions: {
-      auto* o = op.builtin_options_as_StridedSliceOptions();
-      ir::StridedSliceOptions r;
-      r.begin_mask = o->begin_mask();
-      r.end_mask = o->end_mask();
-      r.ellipsis_mask = o->ellipsis_mask();
-      r.new_axis_mask = o->new_axis_mask();
-      r.shrink_axis_mask = o->shrink_axis_mask();
-      r.offset = o->offset();
-      return ir::OpOptions(r);
-    }
-    case BO::CastOptions: {
-      auto* o = op.builtin_options_as_CastOptions();
-      ir::CastOptions r;
-      VKD_ASSIGN_OR_RETURN(r.in_type, ConvertType(o->in_data_type()));
-      VKD_ASSIGN_OR_RETURN(r.out_type, ConvertType(o->out_data_type()));
-      return ir::OpOptions(r);
-    }
-    case BO::ArgMaxOptions: {
-      ir::ArgMaxOptions r;
-      VKD_ASSIGN_OR_RETURN(r.output_type,
-                           ConvertType(op.builtin_options_as_ArgMaxOptions()->output_type()));
-      return ir::OpOptions(r);
-    }
-    case BO::PackOptions: {
-      auto* o = op.builtin_options_as_PackOptions();
-      return ir::OpOptions(ir::PackOptions{o->values_count(), o->axis()});
-    }
-    case BO::UnpackOptions: {
-      auto* o = op.builtin_options_as_UnpackOptions();
-      return ir::OpOptions(ir::UnpackOptions{o->num(), o->axis()});
-    }
-    case BO::ResizeBilinearOptions: {
-      auto* o = op.builtin_options_as_ResizeBilinearOptions();
-      return ir::OpOptions(ir::ResizeOptions{o->align_corners(), o->half_pixel_centers()});
-    }
-    case BO::ResizeNearestNeighborOptions: {
-      auto* o = op.builtin_options_as_ResizeNearestNeighborOptions();
-      return ir::OpOptions(ir::ResizeOptions{o->align_corners(), o->half_pixel_centers()});
-    }
-    case BO::GatherOptions: {
-      auto* o = op.builtin_options_as_GatherOptions();
-      return ir::OpOptions(ir::GatherOptions{o->axis(), o->batch_dims()});
-    }
-    case BO::LeakyReluOptions:
-      return ir::OpOptions(ir::LeakyReluOptions{op.builtin_options_as_LeakyReluOptions()->alpha()});
-    case BO::UnidirectionalSequenceLSTMOptions: {
-      auto* o = op.builtin_options_as_UnidirectionalSequenceLSTMOptions();
-      ir::UnidirectionalSequenceLstmOptions r;
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.cell_clip = o->cell_clip();
-      r.proj_clip = o->proj_clip();
-      r.time_major = o->time_major();
-      r.asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
-      return ir::OpOptions(r);
-    }
-    case BO::SVDFOptions: {
-      auto* o = op.builtin_options_as_SVDFOptions();
-      ir::SvdfOptions r;
-      r.rank = o->rank();
-      VKD_ASSIGN_OR_RETURN(r.activation, ConvertActivation(o->fused_activation_function()));
-      r.asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
-      return ir::OpOptions(r);
-    }
-    default:
-      return ir::OpOptions();  // no options, or options of an op we do not read
-  }
 }
 
 class Reader {
@@ -483,11 +271,9 @@ class Reader {
       if (node.outputs.empty() && node.op != ir::OpType::kCustom) {
         return DataLossError(full + ": operator has no outputs");
       }
-      auto options = ConvertOptions(*op);
+      auto options = codec::ReadOptions(node.op, *op);
       if (!options.ok()) return options.status().WithContext(full);
       node.options = std::move(options).value();
-      if (std::holds_alternative<std::monostate>(node.options))
-        node.options = ir::DefaultOptions(node.op);
       g.nodes.push_back(std::move(node));
     }
     return Status::Ok();

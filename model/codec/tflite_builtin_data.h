@@ -1,20 +1,20 @@
 // The layouts of TFLite 2.9's per-op option structs (TfLiteNode::builtin_data)
-// for the ops vkdelegate reads.
+// for the ops vkdelegate reads: facts of TFLite's C ABI, as the schema is of
+// the file format, so they live with the model layer and need no TFLite
+// header.
 //
 // TFLite's C API ships common.h (tensors, nodes, the delegate interface) but
 // not builtin_op_data.h, so the delegate cannot include the structs TFLite's
 // parser fills. Their layouts are part of TFLite's C ABI: fields are only
 // ever appended, never reordered, so reading the leading fields written here
 // is valid for 2.9 and later. Only the ops the IR gives options to are
-// mirrored; context_graph.cc converts them. The host tests check every one of
+// mirrored; op_options_codec.cc converts them. The host tests check every one of
 // them end to end (wrong layouts would show up as wrong outputs there).
 #pragma once
 
 #include <cstdint>
 
-#include "tensorflow/lite/c/common.h"
-
-namespace vkd::tflite_glue::abi {
+namespace vkd::codec::abi {
 
 // TfLitePadding: 0 unknown, 1 SAME, 2 VALID (not the schema's numbering).
 enum Padding : int { kPaddingUnknown = 0, kPaddingSame = 1, kPaddingValid = 2 };
@@ -111,13 +111,14 @@ struct StridedSliceParams {
   int shrink_axis_mask;
 };
 
+// TfLiteType is a C enum: an int (DataTypeFromTfLiteType maps it).
 struct CastParams {
-  TfLiteType in_data_type;
-  TfLiteType out_data_type;
+  int in_data_type;
+  int out_data_type;
 };
 
 struct ArgMaxParams {
-  TfLiteType output_type;
+  int output_type;
 };
 
 struct TransposeConvParams {
@@ -140,4 +141,15 @@ struct LeakyReluParams {
   float alpha;
 };
 
-}  // namespace vkd::tflite_glue::abi
+struct GatherParams {
+  int axis;
+  int batch_dims;
+};
+
+struct SvdfParams {
+  int rank;
+  FusedActivation activation;
+  bool asymmetric_quantize_inputs;
+};
+
+}  // namespace vkd::codec::abi
