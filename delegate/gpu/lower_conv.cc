@@ -3,6 +3,7 @@
 // already dequantized from FloatConstant.
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -245,6 +246,54 @@ StatusOr<LoweredKernel> LowerFullyConnected(LoweringContext& ctx) {
     return InternalError(ctx.label() + ": output rows mismatch");
   }
   return l;
+}
+
+namespace {
+
+Verdict CheckConv2d(const SupportQuery& q) {
+  if (!std::get_if<ir::Conv2DOptions>(&q.node.options)) return No("missing CONV_2D options");
+  if (!q.weights_ok(1) || !q.bias_ok()) return No("filter or bias is not constant");
+  const ir::Shape& f = q.input_shape(1);
+  if (f.size() != 4 || q.input_shape(0).size() != 4 || f[3] != q.input_shape(0)[3]) {
+    return No("grouped or non-4-D convolution");
+  }
+  return Yes();
+}
+
+Verdict CheckDepthwiseConv2d(const SupportQuery& q) {
+  if (!std::get_if<ir::DepthwiseConv2DOptions>(&q.node.options)) {
+    return No("missing DEPTHWISE_CONV_2D options");
+  }
+  if (!q.weights_ok(1) || !q.bias_ok()) return No("filter or bias is not constant");
+  const ir::Shape& f = q.input_shape(1);
+  if (f.size() != 4 || q.input_shape(0).size() != 4 || f[3] % q.input_shape(0)[3] != 0) {
+    return No("filter channels are not a multiple of input channels");
+  }
+  return Yes();
+}
+
+Verdict CheckFullyConnected(const SupportQuery& q) {
+  const auto* o = std::get_if<ir::FullyConnectedOptions>(&q.node.options);
+  if (o && o->shuffled_weights) return No("shuffled FULLY_CONNECTED weights");
+  if (!q.weights_ok(1) || !q.bias_ok()) return No("weights or bias are not constant");
+  const ir::Shape& w = q.input_shape(1);
+  // An input whose last dimension is not K is flattened into rows of K
+  // (a reshape_copy kernel first when padding lanes get in the way).
+  if (w.size() != 2 || w[1] <= 0 || q.input_shape(0).empty() ||
+      ir::NumElements(q.input_shape(0)) % w[1] != 0) {
+    return No("input does not flatten into rows of the weights' input size");
+  }
+  return Yes();
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> ConvFamilies() {
+  return {{"conv2d", {ir::OpType::kConv2d}, CheckConv2d, LowerConv2d},
+          {"depthwise_conv2d", {ir::OpType::kDepthwiseConv2d}, CheckDepthwiseConv2d,
+           LowerDepthwiseConv2d},
+          {"fully_connected", {ir::OpType::kFullyConnected}, CheckFullyConnected,
+           LowerFullyConnected}};
 }
 
 }  // namespace vkd::gpu_delegate

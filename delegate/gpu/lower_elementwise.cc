@@ -1,6 +1,7 @@
 // Elementwise ops: as post-ops fused after a producer, or standalone (an
 // "elementwise" kernel that loads input 0 and applies the op as a post-op).
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -10,66 +11,48 @@ using shaders::UnaryOp;
 
 namespace {
 
+// The elementwise ops the GPU runs, each once: the post-op it becomes.
+constexpr std::pair<ir::OpType, BinaryOp> kBinaryOps[] = {
+    {ir::OpType::kAdd, BinaryOp::kAdd},
+    {ir::OpType::kSub, BinaryOp::kSub},
+    {ir::OpType::kMul, BinaryOp::kMul},
+    {ir::OpType::kDiv, BinaryOp::kDiv},
+    {ir::OpType::kMaximum, BinaryOp::kMaximum},
+    {ir::OpType::kMinimum, BinaryOp::kMinimum},
+    {ir::OpType::kSquaredDifference, BinaryOp::kSquaredDifference},
+    {ir::OpType::kPrelu, BinaryOp::kPrelu},
+};
+constexpr std::pair<ir::OpType, UnaryOp> kUnaryOps[] = {
+    {ir::OpType::kRelu, UnaryOp::kRelu},
+    {ir::OpType::kRelu6, UnaryOp::kRelu6},
+    {ir::OpType::kReluN1To1, UnaryOp::kReluN1To1},
+    {ir::OpType::kTanh, UnaryOp::kTanh},
+    {ir::OpType::kLogistic, UnaryOp::kLogistic},
+    {ir::OpType::kHardSwish, UnaryOp::kHardSwish},
+    {ir::OpType::kLeakyRelu, UnaryOp::kLeakyRelu},
+};
+
 bool BinaryOf(ir::OpType op, BinaryOp* out) {
-  switch (op) {
-    case ir::OpType::kAdd:
-      *out = BinaryOp::kAdd;
+  for (const auto& [o, b] : kBinaryOps) {
+    if (o == op) {
+      *out = b;
       return true;
-    case ir::OpType::kSub:
-      *out = BinaryOp::kSub;
-      return true;
-    case ir::OpType::kMul:
-      *out = BinaryOp::kMul;
-      return true;
-    case ir::OpType::kDiv:
-      *out = BinaryOp::kDiv;
-      return true;
-    case ir::OpType::kMaximum:
-      *out = BinaryOp::kMaximum;
-      return true;
-    case ir::OpType::kMinimum:
-      *out = BinaryOp::kMinimum;
-      return true;
-    case ir::OpType::kSquaredDifference:
-      *out = BinaryOp::kSquaredDifference;
-      return true;
-    case ir::OpType::kPrelu:
-      *out = BinaryOp::kPrelu;
-      return true;
-    default:
-      return false;
+    }
   }
+  return false;
 }
 
 bool UnaryOf(const ir::Node& node, PostOp* out) {
-  switch (node.op) {
-    case ir::OpType::kRelu:
-      out->unary = UnaryOp::kRelu;
-      return true;
-    case ir::OpType::kRelu6:
-      out->unary = UnaryOp::kRelu6;
-      return true;
-    case ir::OpType::kReluN1To1:
-      out->unary = UnaryOp::kReluN1To1;
-      return true;
-    case ir::OpType::kTanh:
-      out->unary = UnaryOp::kTanh;
-      return true;
-    case ir::OpType::kLogistic:
-      out->unary = UnaryOp::kLogistic;
-      return true;
-    case ir::OpType::kHardSwish:
-      out->unary = UnaryOp::kHardSwish;
-      return true;
-    case ir::OpType::kLeakyRelu: {
-      out->unary = UnaryOp::kLeakyRelu;
-      const auto* o = std::get_if<ir::LeakyReluOptions>(&node.options);
-      out->alpha = o ? o->alpha : ir::LeakyReluOptions{}.alpha;
-      return true;
+  for (const auto& [o, u] : kUnaryOps) {
+    if (o != node.op) continue;
+    out->unary = u;
+    if (u == UnaryOp::kLeakyRelu) {
+      const auto* lr = std::get_if<ir::LeakyReluOptions>(&node.options);
+      out->alpha = lr ? lr->alpha : ir::LeakyReluOptions{}.alpha;
     }
-    default:
-      return false;
+    return true;
   }
+  return false;
 }
 
 ir::Activation FusedActivationOf(const ir::Node& node) {
@@ -128,6 +111,53 @@ StatusOr<LoweredKernel> LowerElementwise(LoweringContext& ctx) {
   l.spec.post_ops.push_back(op);
   VKD_RETURN_IF_ERROR(AppendActivation(FusedActivationOf(node), l.spec.post_ops));
   return l;
+}
+
+namespace {
+
+bool Broadcastable(const ir::Shape& a, const ir::Shape& out) {
+  if (a.size() > out.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const int32_t d = a[a.size() - 1 - i], o = out[out.size() - 1 - i];
+    if (d != 1 && d != o) return false;
+  }
+  return true;
+}
+
+Verdict CheckBinary(const SupportQuery& q) {
+  if (q.node.inputs.size() != 2) return No("expected 2 inputs");
+  const ir::Shape& out = q.tensor(q.node.outputs[0]).shape;
+  for (int i = 0; i < 2; ++i) {
+    const ir::Tensor& t = q.tensor(q.node.inputs[i]);
+    if (t.is_constant() && t.type != ir::DataType::kFloat32) {
+      return No("constant input " + std::to_string(i) + " is not float32");
+    }
+    if (!Broadcastable(t.shape, out)) return No("broadcast beyond 4-D");
+  }
+  return Yes();
+}
+
+// Standalone (not fused into a producer): input 0 loaded, the op applied
+// as post-op 0. ADD(x, x) and friends too.
+StatusOr<LoweredKernel> LowerElementwiseNode(LoweringContext& ctx) {
+  const ir::Node& node = ctx.node();
+  PostOp op;
+  int operand;
+  if (ElementwiseAsPostOp(node, node.inputs.empty() ? -2 : node.inputs[0], &op, &operand) ||
+      (node.inputs.size() == 2 && node.inputs[0] == node.inputs[1])) {
+    return LowerElementwise(ctx);
+  }
+  return UnimplementedError(ctx.label() + ": no GPU kernel");
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> ElementwiseFamilies() {
+  GpuOpFamily binary{"binary", {}, CheckBinary, LowerElementwiseNode};
+  for (const auto& entry : kBinaryOps) binary.ops.push_back(entry.first);
+  GpuOpFamily unary{"unary", {}, [](const SupportQuery&) { return Yes(); }, LowerElementwiseNode};
+  for (const auto& entry : kUnaryOps) unary.ops.push_back(entry.first);
+  return {binary, unary};
 }
 
 }  // namespace vkd::gpu_delegate

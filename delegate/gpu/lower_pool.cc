@@ -1,5 +1,6 @@
 // AVERAGE_POOL_2D, MAX_POOL_2D and spatial MEAN as GPU kernels.
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -43,6 +44,43 @@ StatusOr<LoweredKernel> LowerMean(LoweringContext& ctx) {
   l.bindings = {-1, in_tensor};
   l.output_tensor = out;
   return l;
+}
+
+namespace {
+
+Verdict CheckPool2d(const SupportQuery& q) {
+  if (!std::get_if<ir::Pool2DOptions>(&q.node.options)) return No("missing pool options");
+  if (q.input_shape(0).size() != 4) return No("pool input is not 4-D");
+  return Yes();
+}
+
+Verdict CheckMean(const SupportQuery& q) {
+  const ir::Tensor& axes = q.tensor(q.node.inputs[1]);
+  if (!axes.is_constant() || q.input_shape(0).size() != 4 || axes.type != ir::DataType::kInt32) {
+    return No("MEAN needs constant int32 axes on a 4-D input");
+  }
+  bool h = false, w = false;
+  for (int64_t i = 0; i < axes.num_elements(); ++i) {
+    int a = axes.const_data<int32_t>()[i];
+    if (a < 0) a += 4;
+    if (a == 1) {
+      h = true;
+    } else if (a == 2) {
+      w = true;
+    } else {
+      return No("MEAN over axis " + std::to_string(a) + " (only spatial means on the GPU)");
+    }
+  }
+  if (!h || !w) return No("MEAN over only one spatial axis");
+  return Yes();
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> PoolFamilies() {
+  return {{"pool2d", {ir::OpType::kAveragePool2d, ir::OpType::kMaxPool2d}, CheckPool2d,
+           LowerPool2d},
+          {"mean", {ir::OpType::kMean}, CheckMean, LowerMean}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -1,6 +1,7 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as one GPU kernel (resize.glsl).
 #include "ops/resize.h"
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -37,6 +38,28 @@ StatusOr<LoweredKernel> LowerResize(LoweringContext& ctx) {
   l.bindings = {-1, in_tensor};
   l.output_tensor = out;
   return l;
+}
+
+namespace {
+
+Verdict CheckResize(const SupportQuery& q) {
+  const ir::Tensor& size = q.tensor(q.node.inputs[1]);
+  if (q.input_shape(0).size() != 4 || !size.is_constant() || size.type != ir::DataType::kInt32 ||
+      size.num_elements() != 2) {
+    return No("needs a 4-D input and a constant INT32 [2] size");
+  }
+  const auto* o = std::get_if<ir::ResizeOptions>(&q.node.options);
+  if (q.node.op == ir::OpType::kResizeBilinear && o && o->align_corners && o->half_pixel_centers) {
+    return No("half_pixel_centers with align_corners (TFLite rejects it)");
+  }
+  return Yes();
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> ResizeFamilies() {
+  return {{"resize", {ir::OpType::kResizeBilinear, ir::OpType::kResizeNearestNeighbor},
+           CheckResize, LowerResize}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -6,6 +6,7 @@
 
 #include "ops/strided_slice.h"
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -223,6 +224,91 @@ StatusOr<LoweredKernel> LowerStridedSlice(LoweringContext& ctx) {
   l.bindings = {-1, in_tensor};
   l.output_tensor = out;
   return l;
+}
+
+namespace {
+
+// The concat kernel binds each input as a buffer of its own, plus the
+// output and fused operands. Vulkan guarantees only 4 storage buffers per
+// stage, desktop and most mobile drivers allow far more; on a device with
+// fewer, pipeline creation fails naming the limit and the model runs on
+// the CPU.
+constexpr size_t kMaxConcatInputs = 8;
+
+Verdict CheckPad(const SupportQuery& q) {
+  // Folded into the conv that reads it when possible (TryFoldPad in
+  // program_builder.cc), else a pad kernel.
+  const ir::Tensor& pads = q.tensor(q.node.inputs[1]);
+  const int rank = static_cast<int>(q.input_shape(0).size());
+  if (!pads.is_constant() || pads.num_elements() != 2 * rank ||
+      (pads.type != ir::DataType::kInt32 && pads.type != ir::DataType::kInt64)) {
+    return No("paddings are not a constant INT32/INT64 [rank, 2]");
+  }
+  for (int i = 0; i < 2 * rank; ++i) {
+    const int64_t p = pads.type == ir::DataType::kInt64 ? pads.const_data<int64_t>()[i]
+                                                        : pads.const_data<int32_t>()[i];
+    if (p < 0) return No("negative padding");
+  }
+  const auto& in = q.node.inputs;
+  if (q.node.op == ir::OpType::kPadv2 && in.size() > 2 && in[2] != ir::kNoTensor) {
+    const ir::Tensor& v = q.tensor(in[2]);
+    if (!v.is_constant() || v.type != ir::DataType::kFloat32 || v.num_elements() != 1) {
+      return No("PADV2 value is not a constant float32 scalar");
+    }
+  }
+  return Yes();
+}
+
+Verdict CheckConcatenation(const SupportQuery& q) {
+  const auto& in = q.node.inputs;
+  if (in.empty() || in.size() > kMaxConcatInputs) {
+    return No("CONCATENATION of " + std::to_string(in.size()) + " inputs (1.." +
+              std::to_string(kMaxConcatInputs) + " on the GPU)");
+  }
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == ir::kNoTensor || q.tensor(in[i]).type != ir::DataType::kFloat32) {
+      return No("input " + std::to_string(i) + " is missing or not float32");
+    }
+  }
+  const auto* o = std::get_if<ir::ConcatenationOptions>(&q.node.options);
+  const int rank = static_cast<int>(q.tensor(q.node.outputs[0]).shape.size());
+  const int axis = o ? (o->axis < 0 ? o->axis + rank : o->axis) : 0;
+  // Concatenating along a leading dimension of a rank-5+ shape makes it
+  // larger than 1, which the generic output check already refused.
+  if (axis < 0 || axis >= rank) return No("axis out of range");
+  return Yes();
+}
+
+Verdict CheckStridedSlice(const SupportQuery& q) {
+  const auto* o = std::get_if<ir::StridedSliceOptions>(&q.node.options);
+  if (o && (o->ellipsis_mask || o->new_axis_mask || o->shrink_axis_mask)) {
+    return No("STRIDED_SLICE with an ellipsis, new-axis or shrink-axis mask");
+  }
+  const int rank = static_cast<int>(q.input_shape(0).size());
+  if (rank < 1 || rank > 4 || q.node.inputs.size() != 4) return No("input rank outside 1..4");
+  for (int i = 1; i < 4; ++i) {
+    const ir::Tensor& t = q.tensor(q.node.inputs[i]);
+    if (!t.is_constant() || t.type != ir::DataType::kInt32 || t.num_elements() != rank) {
+      return No("begin, end and strides must be constant INT32 [rank]");
+    }
+  }
+  const int32_t* strides = q.tensor(q.node.inputs[3]).const_data<int32_t>();
+  for (int d = 0; d < rank; ++d) {
+    if (strides[d] == 0) return No("zero stride");
+  }
+  return Yes();
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> ShapeFamilies() {
+  // RESHAPE / SQUEEZE keeping the channel count are views (no kernel);
+  // the others a reshape_copy kernel.
+  return {{"pad", {ir::OpType::kPad, ir::OpType::kPadv2}, CheckPad, LowerPad},
+          {"concatenation", {ir::OpType::kConcatenation}, CheckConcatenation, LowerConcatenation},
+          {"reshape", {ir::OpType::kReshape, ir::OpType::kSqueeze},
+           [](const SupportQuery&) { return Yes(); }, LowerReshapeCopy},
+          {"strided_slice", {ir::OpType::kStridedSlice}, CheckStridedSlice, LowerStridedSlice}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -1,5 +1,6 @@
 // SOFTMAX over the channel axis as a GPU kernel.
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -23,6 +24,11 @@ StatusOr<LoweredKernel> LowerSoftmax(LoweringContext& ctx) {
   l.bindings = {-1, in_tensor};
   l.output_tensor = out;
   return l;
+}
+
+std::vector<GpuOpFamily> SoftmaxFamilies() {
+  return {{"softmax", {ir::OpType::kSoftmax}, [](const SupportQuery&) { return Yes(); },
+           LowerSoftmax}};
 }
 
 }  // namespace vkd::gpu_delegate

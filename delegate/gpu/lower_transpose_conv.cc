@@ -4,6 +4,7 @@
 // (and the CPU kernel) ignore it.
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 
 namespace vkd::gpu_delegate {
 
@@ -48,6 +49,39 @@ StatusOr<LoweredKernel> LowerTransposeConv(LoweringContext& ctx) {
   l.bindings = {-1, in_tensor, w, b};
   l.output_tensor = out;
   return l;
+}
+
+namespace {
+
+Verdict CheckTransposeConv(const SupportQuery& q) {
+  const auto& in = q.node.inputs;
+  if (in.size() < 3 || in.size() > 4) return No("expected 3 or 4 inputs");
+  const ir::Tensor& out_shape = q.tensor(in[0]);
+  if (!out_shape.is_constant() || out_shape.type != ir::DataType::kInt32 ||
+      out_shape.num_elements() != 4) {
+    return No("output_shape is not a constant INT32 [4]");
+  }
+  // float32 only (constant, or DEQUANTIZE of a constant): the CPU kernel
+  // that propagates shapes has no hybrid int8 form.
+  auto float_constant = [&](int t) {
+    return q.tensor(t).type == ir::DataType::kFloat32 && q.constant_like(t);
+  };
+  if (!float_constant(in[1])) return No("weights are not constant float32");
+  if (in.size() > 3 && in[3] != ir::kNoTensor && !float_constant(in[3])) {
+    return No("bias is not constant float32");
+  }
+  const ir::Shape& f = q.input_shape(1);
+  if (f.size() != 4 || q.input_shape(2).size() != 4 || f[3] != q.input_shape(2)[3]) {
+    return No("weights do not match the 4-D input's channels");
+  }
+  return Yes();
+}
+
+}  // namespace
+
+std::vector<GpuOpFamily> TransposeConvFamilies() {
+  return {{"transpose_conv2d", {ir::OpType::kTransposeConv}, CheckTransposeConv,
+           LowerTransposeConv}};
 }
 
 }  // namespace vkd::gpu_delegate

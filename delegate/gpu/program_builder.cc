@@ -14,6 +14,7 @@
 #include "ops/dequantize.h"
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
+#include "delegate/gpu/op_family.h"
 #include "delegate/gpu/program.h"
 
 namespace vkd::gpu_delegate {
@@ -301,44 +302,8 @@ StatusOr<LoweredKernel> ProgramBuilder::Lower(int n) {
     pad_height_ = it->second.height;
     pad_width_ = it->second.width;
   }
-  switch (graph_.nodes[n].op) {
-    case ir::OpType::kConv2d:
-      return LowerConv2d(*this);
-    case ir::OpType::kDepthwiseConv2d:
-      return LowerDepthwiseConv2d(*this);
-    case ir::OpType::kFullyConnected:
-      return LowerFullyConnected(*this);
-    case ir::OpType::kAveragePool2d:
-    case ir::OpType::kMaxPool2d:
-      return LowerPool2d(*this);
-    case ir::OpType::kMean:
-      return LowerMean(*this);
-    case ir::OpType::kSoftmax:
-      return LowerSoftmax(*this);
-    case ir::OpType::kPad:
-    case ir::OpType::kPadv2:
-      return LowerPad(*this);
-    case ir::OpType::kConcatenation:
-      return LowerConcatenation(*this);
-    case ir::OpType::kReshape:
-    case ir::OpType::kSqueeze:
-      return LowerReshapeCopy(*this);  // the ones that cannot be views
-    case ir::OpType::kStridedSlice:
-      return LowerStridedSlice(*this);
-    case ir::OpType::kResizeBilinear:
-    case ir::OpType::kResizeNearestNeighbor:
-      return LowerResize(*this);
-    case ir::OpType::kTransposeConv:
-      return LowerTransposeConv(*this);
-    default:
-      break;
-  }
-  shaders::PostOp op;
-  int operand;
-  if (ElementwiseAsPostOp(node(), node().inputs.empty() ? -2 : node().inputs[0], &op, &operand) ||
-      (node().inputs.size() == 2 && node().inputs[0] == node().inputs[1])) {
-    return LowerElementwise(*this);
-  }
+  // The op's family (op_family.h) lowers it; the support check asked the same family.
+  if (const GpuOpFamily* family = FindGpuOpFamily(graph_.nodes[n].op)) return family->lower(*this);
   return UnimplementedError(label() + ": no GPU kernel");
 }
 
