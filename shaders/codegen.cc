@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <sstream>
+#include <string>
 
 #include "shaders/embedded_templates.h"
 
@@ -9,20 +10,11 @@ namespace vkd::shaders {
 
 const char* UnaryOpName(UnaryOp op) {
   switch (op) {
-    case UnaryOp::kRelu:
-      return "relu";
-    case UnaryOp::kRelu6:
-      return "relu6";
-    case UnaryOp::kReluN1To1:
-      return "relu_n1_to_1";
-    case UnaryOp::kTanh:
-      return "tanh";
-    case UnaryOp::kLogistic:
-      return "logistic";
-    case UnaryOp::kHardSwish:
-      return "hard_swish";
-    case UnaryOp::kLeakyRelu:
-      return "leaky_relu";
+#define VKD_UNARY(name, text, glsl) \
+  case UnaryOp::name:               \
+    return text;
+#include "shaders/unary_ops.def"
+#undef VKD_UNARY
   }
   return "?";
 }
@@ -114,31 +106,22 @@ void EmitTensorAccess(std::ostringstream& s, const std::string& fn, const std::s
 }
 
 void EmitUnary(std::ostringstream& s, UnaryOp op, int index) {
+  std::string glsl;
   switch (op) {
-    case UnaryOp::kRelu:
-      s << "  v = max(v, VEC4(0));\n";
-      break;
-    case UnaryOp::kRelu6:
-      s << "  v = clamp(v, VEC4(0), VEC4(6));\n";
-      break;
-    case UnaryOp::kReluN1To1:
-      s << "  v = clamp(v, VEC4(-1), VEC4(1));\n";
-      break;
-    // tanh saturates to +-1 in float well before |x| = 10; clamping keeps
-    // exp-based driver implementations away from inf/inf.
-    case UnaryOp::kTanh:
-      s << "  v = tanh(clamp(v, VEC4(-10), VEC4(10)));\n";
-      break;
-    case UnaryOp::kLogistic:
-      s << "  v = VEC4(1) / (VEC4(1) + exp(-clamp(v, VEC4(-80), VEC4(80))));\n";
-      break;
-    case UnaryOp::kHardSwish:
-      s << "  v = v * clamp(v + VEC4(3), VEC4(0), VEC4(6)) * FLT(1.0 / 6.0);\n";
-      break;
-    case UnaryOp::kLeakyRelu:
-      s << "  v = mix(FLT(POST" << index << "_ALPHA) * v, v, greaterThanEqual(v, VEC4(0)));\n";
-      break;
+#define VKD_UNARY(name, text, expression) \
+  case UnaryOp::name:                     \
+    glsl = expression;                    \
+    break;
+#include "shaders/unary_ops.def"
+#undef VKD_UNARY
   }
+  // ALPHA: this post-op's own parameter, a specialization constant.
+  for (size_t at = glsl.find("ALPHA"); at != std::string::npos; at = glsl.find("ALPHA", at)) {
+    const std::string name = "POST" + std::to_string(index) + "_ALPHA";
+    glsl.replace(at, 5, name);
+    at += name.size();
+  }
+  s << "  v = " << glsl << ";\n";
 }
 
 void EmitBinary(std::ostringstream& s, const PostOp& p) {

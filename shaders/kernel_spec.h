@@ -31,7 +31,12 @@ struct TensorDims {
   }
 };
 
-enum class UnaryOp { kRelu, kRelu6, kReluN1To1, kTanh, kLogistic, kHardSwish, kLeakyRelu };
+// shaders/unary_ops.def lists them, with their GLSL.
+enum class UnaryOp {
+#define VKD_UNARY(name, text, glsl) name,
+#include "shaders/unary_ops.def"
+#undef VKD_UNARY
+};
 enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kPrelu };
 
 // One fused step applied to the value v a kernel is about to store:
