@@ -30,7 +30,8 @@ enum class Unary {
   kLeakyRelu,
   kHardSwish,
   kSqrt,
-  kRsqrt
+  kRsqrt,
+  kExp
 };
 
 struct UnaryState : KernelState {
@@ -43,7 +44,9 @@ struct UnaryState : KernelState {
   ref::Int16ActivationParams int16;  // LOGISTIC, TANH on int16
 };
 
-constexpr bool HasQuantizedForm(Unary op) { return op != Unary::kSqrt && op != Unary::kRsqrt; }
+constexpr bool HasQuantizedForm(Unary op) {
+  return op != Unary::kSqrt && op != Unary::kRsqrt && op != Unary::kExp;
+}
 constexpr bool HasInt16Form(Unary op) { return op == Unary::kLogistic || op == Unary::kTanh; }
 
 // The real-valued function a LOGISTIC/TANH table samples, in float as TFLite's.
@@ -166,6 +169,9 @@ void RunUnary(const float* in, float* out, int64_t n, float alpha) {
     case Unary::kRsqrt:
       for (int64_t i = 0; i < n; ++i) out[i] = 1.0f / std::sqrt(in[i]);
       return;
+    case Unary::kExp:
+      for (int64_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
+      return;
   }
 }
 
@@ -261,7 +267,9 @@ Status EvalUnary(KernelContext& ctx) {
   // The loops are the reference ones (they vectorize as written, but for the
   // exp/tanh calls); the optimized form only splits them across threads.
   const int64_t min_chunk =
-      kOp == Unary::kLogistic || kOp == Unary::kTanh || kOp == Unary::kSqrt ? 4096 : 32768;
+      kOp == Unary::kLogistic || kOp == Unary::kTanh || kOp == Unary::kSqrt || kOp == Unary::kExp
+          ? 4096
+          : 32768;
   ctx.pool().ParallelFor(n, min_chunk, [&job](int64_t b, int64_t e) {
     RunUnary<kOp>(job.in + b, job.out + b, e - b, job.alpha);
   });
@@ -332,6 +340,7 @@ void RegisterActivationKernels(KernelTable& table) {
             {PrepareUnary<Unary::kHardSwish>, EvalUnary<Unary::kHardSwish>});
   table.Add(ir::OpType::kSqrt, {PrepareUnary<Unary::kSqrt>, EvalUnary<Unary::kSqrt>});
   table.Add(ir::OpType::kRsqrt, {PrepareUnary<Unary::kRsqrt>, EvalUnary<Unary::kRsqrt>});
+  table.Add(ir::OpType::kExp, {PrepareUnary<Unary::kExp>, EvalUnary<Unary::kExp>});
   table.Add(ir::OpType::kPrelu, {PreparePrelu, EvalPrelu});
 }
 

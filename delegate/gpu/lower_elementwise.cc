@@ -30,6 +30,7 @@ constexpr std::pair<ir::OpType, UnaryOp> kUnaryOps[] = {
     {ir::OpType::kLogistic, UnaryOp::kLogistic},
     {ir::OpType::kHardSwish, UnaryOp::kHardSwish},
     {ir::OpType::kLeakyRelu, UnaryOp::kLeakyRelu},
+    {ir::OpType::kExp, UnaryOp::kExp},
 };
 
 bool BinaryOf(ir::OpType op, BinaryOp* out) {

@@ -265,6 +265,7 @@ TEST(GpuElementwiseTest, Unary) {
       {OpType::kHardSwish, {}, "HARD_SWISH"},
       {OpType::kLeakyRelu, ir::LeakyReluOptions{0.2f}, "LEAKY_RELU 0.2"},
       {OpType::kLeakyRelu, ir::LeakyReluOptions{0.01f}, "LEAKY_RELU 0.01"},
+      {OpType::kExp, {}, "EXP"},
   };
   const std::vector<Shape> shapes = {{1}, {7}, {3, 5}, {1, 9, 11, 13}, {2, 3, 4, 8}};
   uint32_t seed = 700;

@@ -244,9 +244,9 @@ class HostTest : public ::testing::Test {
   int64_t errors_before_ = 0;
 };
 
-// CONV_2D -> EXP -> CONV_2D: EXP is not a GPU op, so TFLite keeps running it
+// CONV_2D -> SIN -> CONV_2D: SIN is not a GPU op, so TFLite keeps running it
 // between two delegated partitions.
-std::vector<uint8_t> ConvExpConvModel() {
+std::vector<uint8_t> ConvSinConvModel() {
   writer::GraphBuilder g;
   const int in = g.AddInput(ir::DataType::kFloat32, {1, 8, 8, 4}, "in");
   auto conv = [&](int x, uint32_t seed, const std::string& name) {
@@ -262,8 +262,8 @@ std::vector<uint8_t> ConvExpConvModel() {
     return out;
   };
   const int c1 = conv(in, 1, "conv1");
-  const int e = g.AddTensor(ir::DataType::kFloat32, {1, 8, 8, 4}, "exp");
-  g.AddNode(ir::OpType::kExp, {c1}, {e});
+  const int e = g.AddTensor(ir::DataType::kFloat32, {1, 8, 8, 4}, "sin");
+  g.AddNode(ir::OpType::kSin, {c1}, {e});
   const int c2 = conv(e, 2, "conv2");
   g.MarkOutput(c2);
   auto bytes = writer::SerializeGraph(g.Build());
@@ -271,7 +271,7 @@ std::vector<uint8_t> ConvExpConvModel() {
 }
 
 TEST_F(HostTest, UnsupportedOpStaysInTfLiteBetweenTwoPartitions) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   ASSERT_FALSE(model.empty());
   auto reference = NewRunner(model, {});
   DelegatePtr delegate = NewDelegate();
@@ -298,7 +298,7 @@ class HostFaultTest : public HostTest {
 };
 
 TEST_F(HostFaultTest, PrepareFaultsFallBackToTheCpu) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   ASSERT_TRUE(reference);
   for (const char* fault : {"pipeline", "alloc"}) {
@@ -315,7 +315,7 @@ TEST_F(HostFaultTest, PrepareFaultsFallBackToTheCpu) {
 }
 
 TEST_F(HostFaultTest, DeviceFailureAtInvokeIsAnsweredOnTheCpu) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   ASSERT_TRUE(reference);
   for (const char* fault : {"device_lost", "timeout"}) {
@@ -337,7 +337,7 @@ TEST_F(HostFaultTest, DeviceFailureAtInvokeIsAnsweredOnTheCpu) {
 }
 
 TEST_F(HostTest, PartitionLimitsAreHonoured) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   ASSERT_TRUE(reference);
   {
@@ -369,7 +369,7 @@ TEST_F(HostTest, PartitionLimitsAreHonoured) {
 // delegate (one device, shared pipelines and caches), each with its own
 // reference interpreter, and every invoke matches TFLite.
 TEST_F(HostTest, InterpretersSharingADelegateInThreads) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   DelegatePtr delegate = NewDelegate();
   constexpr int kThreads = 4, kInvokes = 10;
   std::atomic<int> failures{0};
@@ -420,7 +420,7 @@ TEST_F(HostTest, InputResizeReplansTheDelegate) {
 }
 
 TEST_F(HostTest, DeleteAndRecreate) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   ASSERT_TRUE(reference);
   for (int round = 0; round < 3; ++round) {
@@ -437,7 +437,7 @@ TEST_F(HostTest, DeleteAndRecreate) {
 TEST_F(HostTest, TwoInterpretersAtOnce) {
   const std::string path = SharedPath("models/pretrainedResnet.tflite");
   if (!std::ifstream(path)) GTEST_SKIP() << path << " not present (../shared is missing)";
-  const std::vector<uint8_t> resnet = ReadBytes(path), small = ConvExpConvModel();
+  const std::vector<uint8_t> resnet = ReadBytes(path), small = ConvSinConvModel();
   auto ref_resnet = NewRunner(resnet, {});
   auto ref_small = NewRunner(small, {});
   // One delegate serving two interpreters, and a second delegate beside them.
@@ -583,7 +583,7 @@ TEST(PluginOptionsTest, CountWithGarbageUpperBitsIsReadAsInt) {
 // MIN_LATENCY ranks before MAX_PRECISION). The info line names the precision.
 TEST(PluginOptionsTest, TfLiteGpuDelegateNamesMapToVkdelegate) {
   if (NoVulkanRun()) GTEST_SKIP() << "needs a Vulkan device";
-  const std::vector<uint8_t> model = ConvExpConvModel();  // two GPU partitions around EXP
+  const std::vector<uint8_t> model = ConvSinConvModel();  // two GPU partitions around SIN
   struct Case {
     std::vector<std::pair<std::string, std::string>> options;
     int partitions;
@@ -627,7 +627,7 @@ TEST(PluginOptionsTest, TfLiteGpuDelegateNamesMapToVkdelegate) {
 // delegate claims nothing and says why. On a machine with a hardware GPU the
 // GPU is used instead.
 TEST(PluginOptionsTest, SoftwareDeviceOnlyWhenAskedFor) {
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   const char* env = std::getenv("VKD_DEVICE");
   const std::string saved = env ? env : "";
   ::unsetenv("VKD_DEVICE");
@@ -682,7 +682,7 @@ TEST(PluginOptionsTest, InvalidCOptionsGiveNull) {
 // and TFLite runs the whole model.
 TEST(HostNoVulkanTest, DelegatesNothingAndTfLiteRunsEverything) {
   if (!NoVulkanRun()) GTEST_SKIP() << "only in the no-Vulkan ctest run";
-  const std::vector<uint8_t> model = ConvExpConvModel();
+  const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   DelegatePtr delegate = NewDelegate();
   tools::TfLiteRunOptions o;

@@ -1,7 +1,7 @@
 // Standalone activations of int8/uint8 tensors against TFLite 2.9's builtin
 // kernels: LOGISTIC, TANH (float-built lookup tables), RELU, RELU6,
 // RELU_N1_TO_1 (requantizing clamps), LEAKY_RELU, HARD_SWISH (16-bit fixed
-// point), plus float32 SQRT and RSQRT. Every input value of the type appears
+// point), plus float32 SQRT, RSQRT and EXP. Every input value of the type appears
 // (a 16x16 input covers all 256). Tolerance 0 LSB: the kernels are exact.
 #include <gtest/gtest.h>
 
@@ -214,6 +214,19 @@ TEST(QuantizedActivationTest, SqrtRsqrtFloat) {
     EXPECT_TRUE(test::BothKernelsMatchTfLite(
         UnaryGraph(op, DataType::kFloat32, {2, 7, 9, 5}, {}, {}), opts, 1e-6));
   }
+}
+
+// EXP, float32 (the op added end to end through the op table: its CPU
+// kernel in kernels/activation.cc).
+TEST(QuantizedActivationTest, ExpFloat) {
+  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+  test::CompareOptions opts;
+  opts.seed = 47;
+  opts.input_min = -10.0f;
+  opts.input_max = 10.0f;
+  opts.label = "EXP FLOAT32";
+  EXPECT_TRUE(test::BothKernelsMatchTfLite(
+      UnaryGraph(OpType::kExp, DataType::kFloat32, {2, 7, 9, 5}, {}, {}), opts, 1e-6));
 }
 
 }  // namespace
