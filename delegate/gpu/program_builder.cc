@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "ops/dequantize.h"
+#include "model/ir/dequantize.h"
 #include "delegate/gpu/layout.h"
 #include "delegate/gpu/lowering.h"
 #include "delegate/gpu/op_family.h"
@@ -145,32 +145,16 @@ const float* ProgramBuilder::FloatConstant(int t) {
   if (tensor.type == ir::DataType::kFloat32) return tensor.const_data<float>();
   const int64_t n = tensor.num_elements();
   std::vector<float> values(static_cast<size_t>(n));
-  if (tensor.type == ir::DataType::kFloat16) {
-    ops::DequantizeHalf(tensor.const_data<uint16_t>(), values.data(), n);
-  } else if ((tensor.type == ir::DataType::kInt8 || tensor.type == ir::DataType::kUInt8) &&
-             !tensor.quant.empty()) {
-    // Hybrid models' weights: dequantized once, here (per channel along
-    // quantized_dimension when there are several scales).
-    const ir::Quantization& q = tensor.quant;
-    ops::DequantizeParams p;
-    std::vector<int32_t> zp(q.scale.size(), 0);
-    for (size_t i = 0; i < zp.size() && i < q.zero_point.size(); ++i) {
-      zp[i] = static_cast<int32_t>(q.zero_point[i]);
-    }
-    if (q.per_channel()) {
-      const int qd = q.quantized_dimension;
-      for (int d = 0; d < qd; ++d) p.outer *= tensor.shape[d];
-      p.channels = tensor.shape[qd];
-      for (size_t d = qd + 1; d < tensor.shape.size(); ++d) p.inner *= tensor.shape[d];
-    } else {
-      p.inner = n;
-    }
-    p.scale = q.scale.data();
-    p.zero_point = zp.data();
-    if (tensor.type == ir::DataType::kInt8) {
-      ops::Dequantize(p, tensor.const_data<int8_t>(), values.data());
-    } else {
-      ops::Dequantize(p, tensor.const_data<uint8_t>(), values.data());
+  const bool hybrid_weights =
+      (tensor.type == ir::DataType::kInt8 || tensor.type == ir::DataType::kUInt8) &&
+      !tensor.quant.empty();
+  if (tensor.type == ir::DataType::kFloat16 || hybrid_weights) {
+    // fp16 constants and hybrid models' int8 weights: dequantized once,
+    // here, by the one dequantizer (per channel where there are several scales).
+    if (!ir::DequantizeInto(tensor.type, tensor.shape, tensor.quant, tensor.data,
+                            tensor.data_bytes, values.data())
+             .ok()) {
+      return nullptr;
     }
   } else {
     return nullptr;

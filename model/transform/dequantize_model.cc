@@ -5,28 +5,12 @@
 #include <string>
 #include <utility>
 
+#include "model/ir/dequantize.h"
+
 namespace vkd::transform {
 namespace {
 
 using ir::DataType;
-
-
-template <typename T>
-void DequantizeTyped(const uint8_t* data, int64_t count, int64_t channels, int64_t inner,
-                     const ir::Quantization& quant, float* out) {
-  const T* q = reinterpret_cast<const T*>(data);
-  for (int64_t i = 0; i < count; ++i) {
-    const size_t c = channels == 1 ? 0 : static_cast<size_t>((i / inner) % channels);
-    const double scale = quant.scale[c];
-    const double zero_point =
-        quant.zero_point.empty()
-            ? 0.0
-            : static_cast<double>(quant.zero_point[quant.zero_point.size() == 1 ? 0 : c]);
-    // In double, as TFLite's reference DEQUANTIZE: an int32 bias near 2^31
-    // would lose low bits in float before the scale is applied.
-    out[i] = static_cast<float>(scale * (static_cast<double>(q[i]) - zero_point));
-  }
-}
 
 bool IsConvertibleType(DataType type) {
   return type == DataType::kUInt8 || type == DataType::kInt8 || type == DataType::kInt16 ||
@@ -159,60 +143,6 @@ bool IsValueSemanticOp(ir::OpType op) {
   }
 }
 
-StatusOr<std::vector<float>> DequantizeValues(DataType type, const ir::Shape& shape,
-                                              const ir::Quantization& quant, const uint8_t* data,
-                                              size_t data_bytes) {
-  if (!IsConvertibleType(type)) {
-    return UnimplementedError(std::string("cannot dequantize ") + ir::DataTypeName(type) +
-                              " values");
-  }
-  if (quant.empty()) return InvalidArgumentError("no quantization scale");
-  VKD_RETURN_IF_ERROR(CheckScales(quant, /*need_positive=*/false));
-  if (!quant.zero_point.empty() && quant.zero_point.size() != 1 &&
-      quant.zero_point.size() != quant.scale.size()) {
-    return InvalidArgumentError(std::to_string(quant.scale.size()) + " scales but " +
-                                std::to_string(quant.zero_point.size()) + " zero points");
-  }
-  const int64_t count = ir::NumElements(shape);
-  if (count < 0 || static_cast<size_t>(count) * ir::DataTypeSize(type) != data_bytes) {
-    return InvalidArgumentError(std::to_string(data_bytes) + " bytes of data for " +
-                                ir::ShapeToString(shape) + " " + ir::DataTypeName(type));
-  }
-  int64_t channels = 1, inner = 1;
-  if (quant.per_channel()) {
-    const int32_t dim = quant.quantized_dimension;
-    if (dim < 0 || dim >= static_cast<int32_t>(shape.size()) ||
-        shape[dim] != static_cast<int32_t>(quant.scale.size())) {
-      return InvalidArgumentError(std::to_string(quant.scale.size()) +
-                                  " per-channel scales do not match dimension " +
-                                  std::to_string(dim) + " of " + ir::ShapeToString(shape));
-    }
-    channels = shape[dim];
-    for (size_t d = dim + 1; d < shape.size(); ++d) inner *= shape[d];
-  }
-  std::vector<float> out(static_cast<size_t>(count));
-  switch (type) {
-    case DataType::kUInt8:
-      DequantizeTyped<uint8_t>(data, count, channels, inner, quant, out.data());
-      break;
-    case DataType::kInt8:
-      DequantizeTyped<int8_t>(data, count, channels, inner, quant, out.data());
-      break;
-    case DataType::kInt16:
-      DequantizeTyped<int16_t>(data, count, channels, inner, quant, out.data());
-      break;
-    case DataType::kInt32:
-      DequantizeTyped<int32_t>(data, count, channels, inner, quant, out.data());
-      break;
-    case DataType::kInt64:
-      DequantizeTyped<int64_t>(data, count, channels, inner, quant, out.data());
-      break;
-    default:
-      return InternalError("unreachable dequantize type");
-  }
-  return out;
-}
-
 StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
                                            const DequantizeModelOptions& options) {
   const ir::Graph& src = quant_graph;
@@ -251,7 +181,7 @@ StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
         return UnimplementedError(label + ": quantized constant of this type unsupported");
       }
       auto values =
-          DequantizeValues(tensor.type, tensor.shape, tensor.quant, tensor.data, tensor.data_bytes);
+          ir::DequantizeValues(tensor.type, tensor.shape, tensor.quant, tensor.data, tensor.data_bytes);
       if (!values.ok()) return values.status().WithContext(label);
       auto owned = std::make_shared<std::vector<float>>(std::move(values).value());
       tensor.data = owned->empty() ? nullptr : reinterpret_cast<const uint8_t*>(owned->data());

@@ -79,12 +79,7 @@ bool IsValueSemanticOp(ir::OpType op);
 StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
                                            const DequantizeModelOptions& options = {});
 
-// real = scale * (q - zero_point) for every element of `data` (UINT8, INT8,
-// INT16, INT32 or INT64 holding `shape`'s elements), per tensor or per
-// channel along quant.quantized_dimension. An empty zero_point means 0.
-// Callers use it to convert quantized inputs for the float graph.
-StatusOr<std::vector<float>> DequantizeValues(ir::DataType type, const ir::Shape& shape,
-                                              const ir::Quantization& quant, const uint8_t* data,
-                                              size_t data_bytes);
+// Inputs for the float graph are converted with ir::DequantizeValues
+// (model/ir/dequantize.h), the dequantizer every path shares.
 
 }  // namespace vkd::transform

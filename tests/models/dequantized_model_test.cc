@@ -18,6 +18,7 @@
 #include "bench/tflite_runner.h"
 #include "cpu_fallback/interpreter.h"
 #include "model/reader/model_reader.h"
+#include "model/ir/dequantize.h"
 #include "model/transform/dequantize_model.h"
 #include "model/writer/graph_builder.h"
 #include "model/writer/model_writer.h"
@@ -162,7 +163,7 @@ TEST(DequantizeModelTest, TinyModelMatchesTfLiteQuantized) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
 
   const std::vector<uint8_t> q_in = {128, 130, 120, 140, 0, 255, 133, 127};
-  auto real_in = transform::DequantizeValues(DataType::kUInt8, {1, 2, 2, 2}, result->input_quant[0],
+  auto real_in = ir::DequantizeValues(DataType::kUInt8, {1, 2, 2, 2}, result->input_quant[0],
                                              q_in.data(), q_in.size());
   ASSERT_TRUE(real_in.ok()) << real_in.status().ToString();
   auto ours = RunOurs(result->graph, {*real_in});
@@ -354,7 +355,7 @@ class DequantizedMobileNetTest : public ::testing::Test {
 
   // The real-valued input of the float copy for a uint8 image.
   std::vector<float> FloatInput(const tools::HostTensor& image) {
-    auto v = transform::DequantizeValues(DataType::kUInt8, image.shape, dequantized_.input_quant[0],
+    auto v = ir::DequantizeValues(DataType::kUInt8, image.shape, dequantized_.input_quant[0],
                                          image.bytes.data(), image.bytes.size());
     EXPECT_TRUE(v.ok()) << v.status().ToString();
     return v.ok() ? *v : std::vector<float>();
@@ -402,7 +403,7 @@ TEST_F(DequantizedMobileNetTest, MatchesTfLite) {
     const tools::HostTensor q_out = (*tfl_quant)->GetOutput(0);
     ASSERT_EQ(q_out.type, DataType::kUInt8);
     auto q_scores =
-        transform::DequantizeValues(q_out.type, q_out.shape, dequantized_.output_quant[0],
+        ir::DequantizeValues(q_out.type, q_out.shape, dequantized_.output_quant[0],
                                     q_out.bytes.data(), q_out.bytes.size());
     ASSERT_TRUE(q_scores.ok()) << q_scores.status().ToString();
 
