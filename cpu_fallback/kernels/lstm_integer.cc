@@ -14,6 +14,7 @@
 // gate and output always use tanh.
 #include "cpu_fallback/kernels/lstm_integer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -100,6 +101,112 @@ std::vector<int32_t> EffectiveBias(const int8_t* w, int rows, int cols, const in
   return out;
 }
 
+// The output and cell states: variable int8 / int16 tensors of batches *
+// n_output / n_cell elements, the cell's scale a power of two in
+// [2^-15, 2^-9] (TFLite's integer LSTM needs it).
+Status PrepareStates(KernelContext& ctx, ref::LstmIntegerParams& p, QuantParams* output_state_q,
+                     QuantParams* cell_q, int* cell_log2) {
+  const ir::Tensor& output_state = ctx.input(kOutputState);
+  const ir::Tensor& cell_state = ctx.input(kCellState);
+  VKD_CHECK_ARG(output_state.is_variable && cell_state.is_variable,
+                "inputs 18, 19 (output and cell state) must be variable tensors");
+  if (output_state.type != ir::DataType::kInt8)
+    return UnsupportedType("input 18 (output state)", output_state.type);
+  if (cell_state.type != ir::DataType::kInt16)
+    return UnsupportedType("input 19 (cell state)", cell_state.type);
+  VKD_CHECK_ARG(output_state.num_elements() == static_cast<int64_t>(p.batches) * p.n_output,
+                "input 18 (output state): " + ir::ShapeToString(output_state.shape) +
+                    " does not hold batches * n_output elements");
+  VKD_CHECK_ARG(cell_state.num_elements() == static_cast<int64_t>(p.batches) * p.n_cell,
+                "input 19 (cell state): " + ir::ShapeToString(cell_state.shape) +
+                    " does not hold batches * n_cell elements");
+  VKD_RETURN_IF_ERROR(GetQuantParams(output_state, "input 18 (output state)", output_state_q));
+  VKD_RETURN_IF_ERROR(GetQuantParams(cell_state, "input 19 (cell state)", cell_q));
+  if (!CheckedLog2(cell_q->scale, cell_log2)) {
+    return UnimplementedError("input 19 (cell state): scale " + std::to_string(cell_q->scale) +
+                              " is not a power of two");
+  }
+  if (*cell_log2 > -9 || *cell_log2 < -15) {
+    return UnimplementedError("input 19 (cell state): scale 2^" + Str(*cell_log2) +
+                              " outside [2^-15, 2^-9]");
+  }
+  p.cell_log2_scale = *cell_log2;
+  p.output_state_zero_point = output_state_q->zero_point;
+  return Status::Ok();
+}
+
+// What every gate's preparation reads: the quantization of the tensors the
+// gates combine and the form of the cell.
+struct GateInputs {
+  float gate_scale[4];
+  QuantParams input_q, output_state_q;
+  int cell_log2 = 0;
+  bool cifg = false, peephole = false, layer_norm = false;
+};
+
+// The gates' weights, biases, peepholes and layer norms, checked, with their
+// effective scales (computed in float, as TFLite does) and the zero points
+// folded into the biases.
+Status PrepareGates(KernelContext& ctx, const GateInputs& in, LstmIntegerState* state) {
+  ref::LstmIntegerParams& p = state->params;
+  const bool cifg = in.cifg, peephole = in.peephole, layer_norm = in.layer_norm;
+  const float* gate_scale = in.gate_scale;
+  const QuantParams& input_q = in.input_q;
+  const QuantParams& output_state_q = in.output_state_q;
+  const int cell_log2 = in.cell_log2;
+  const int32_t* gate_bias[4] = {};
+  for (int g = 0; g < 4; ++g) {
+    if (cifg && g == ref::kGateInput) {
+      VKD_CHECK_ARG(!ctx.has_input(kBias), "input 12 (input gate bias) must be absent under CIFG");
+      continue;
+    }
+    const std::string name = kGateNames[g];
+    float w_scale = 0, r_scale = 0;
+    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kInputWeights + g, ir::DataType::kInt8,
+                                      {p.n_cell, p.n_input}, name + " gate input weights",
+                                      &w_scale));
+    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kRecurrentWeights + g, ir::DataType::kInt8,
+                                      {p.n_cell, p.n_output}, name + " gate recurrent weights",
+                                      &r_scale));
+    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kBias + g, ir::DataType::kInt32, {p.n_cell},
+                                      name + " gate bias", nullptr));
+    p.input_weights[g] = ctx.input_data<int8_t>(kInputWeights + g);
+    p.recurrent_weights[g] = ctx.input_data<int8_t>(kRecurrentWeights + g);
+    gate_bias[g] = ctx.input_data<int32_t>(kBias + g);
+    const float eff_input = w_scale * input_q.scale / gate_scale[g];
+    const float eff_recurrent = r_scale * output_state_q.scale / gate_scale[g];
+    p.input_scale[g] = QuantizeMultiplier(eff_input);
+    p.recurrent_scale[g] = QuantizeMultiplier(eff_recurrent);
+    if (peephole && g != ref::kGateCell) {
+      const int i = kPeephole + (g == ref::kGateOutput ? 2 : g);
+      float c_scale = 0;
+      VKD_RETURN_IF_ERROR(CheckConstant(ctx, i, ir::DataType::kInt16, {p.n_cell},
+                                        name + " gate peephole", &c_scale));
+      p.peephole[g] = ctx.input_data<int16_t>(i);
+      const float eff_cell = static_cast<float>(std::pow(2.0, cell_log2) * c_scale / gate_scale[g]);
+      p.peephole_scale[g] = QuantizeMultiplier(eff_cell);
+    }
+    if (layer_norm) {
+      float ln_scale = 0;
+      VKD_RETURN_IF_ERROR(CheckConstant(ctx, kLayerNorm + g, ir::DataType::kInt16, {p.n_cell},
+                                        name + " layer norm coefficients", &ln_scale));
+      p.layer_norm[g] = ctx.input_data<int16_t>(kLayerNorm + g);
+      p.layer_norm_bias[g] = gate_bias[g];
+      p.layer_norm_scale[g] = QuantizeMultiplier(ln_scale);
+      p.variance_guard[g] = std::max(1, static_cast<int32_t>(10000 * ln_scale));
+    }
+    // Zero points folded into the biases; the gate bias goes there too
+    // unless layer norm applies it after normalizing.
+    state->input_bias[g] = EffectiveBias(p.input_weights[g], p.n_cell, p.n_input,
+                                         layer_norm ? nullptr : gate_bias[g], -input_q.zero_point);
+    state->recurrent_bias[g] = EffectiveBias(p.recurrent_weights[g], p.n_cell, p.n_output, nullptr,
+                                             -output_state_q.zero_point);
+    p.input_effective_bias[g] = state->input_bias[g].data();
+    p.recurrent_effective_bias[g] = state->recurrent_bias[g].data();
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status PrepareLstmInteger(KernelContext& ctx) {
@@ -155,35 +262,9 @@ Status PrepareLstmInteger(KernelContext& ctx) {
   const bool layer_norm = ctx.num_inputs() == 24 && ctx.has_input(kLayerNorm + 1);
   const bool projection = ctx.has_input(kProjectionWeights);
 
-  // The states.
-  const ir::Tensor& output_state = ctx.input(kOutputState);
-  const ir::Tensor& cell_state = ctx.input(kCellState);
-  VKD_CHECK_ARG(output_state.is_variable && cell_state.is_variable,
-                "inputs 18, 19 (output and cell state) must be variable tensors");
-  if (output_state.type != ir::DataType::kInt8)
-    return UnsupportedType("input 18 (output state)", output_state.type);
-  if (cell_state.type != ir::DataType::kInt16)
-    return UnsupportedType("input 19 (cell state)", cell_state.type);
-  VKD_CHECK_ARG(output_state.num_elements() == static_cast<int64_t>(p.batches) * p.n_output,
-                "input 18 (output state): " + ir::ShapeToString(output_state.shape) +
-                    " does not hold batches * n_output elements");
-  VKD_CHECK_ARG(cell_state.num_elements() == static_cast<int64_t>(p.batches) * p.n_cell,
-                "input 19 (cell state): " + ir::ShapeToString(cell_state.shape) +
-                    " does not hold batches * n_cell elements");
   QuantParams output_state_q, cell_q;
-  VKD_RETURN_IF_ERROR(GetQuantParams(output_state, "input 18 (output state)", &output_state_q));
-  VKD_RETURN_IF_ERROR(GetQuantParams(cell_state, "input 19 (cell state)", &cell_q));
   int cell_log2 = 0;
-  if (!CheckedLog2(cell_q.scale, &cell_log2)) {
-    return UnimplementedError("input 19 (cell state): scale " + std::to_string(cell_q.scale) +
-                              " is not a power of two");
-  }
-  if (cell_log2 > -9 || cell_log2 < -15) {
-    return UnimplementedError("input 19 (cell state): scale 2^" + Str(cell_log2) +
-                              " outside [2^-15, 2^-9]");
-  }
-  p.cell_log2_scale = cell_log2;
-  p.output_state_zero_point = output_state_q.zero_point;
+  VKD_RETURN_IF_ERROR(PrepareStates(ctx, p, &output_state_q, &cell_q, &cell_log2));
 
   ir::Tensor& output = ctx.output(0);
   if (output.type != ir::DataType::kInt8) return UnsupportedType("output 0", output.type);
@@ -215,57 +296,15 @@ Status PrepareLstmInteger(KernelContext& ctx) {
         std::min(std::max(options.proj_clip / output_q.scale, -128.0f), 127.0f));
   }
 
-  // Gates. The effective scales are computed in float, as TFLite does.
-  const int32_t* gate_bias[4] = {};
-  for (int g = 0; g < 4; ++g) {
-    if (cifg && g == ref::kGateInput) {
-      VKD_CHECK_ARG(!ctx.has_input(kBias), "input 12 (input gate bias) must be absent under CIFG");
-      continue;
-    }
-    const std::string name = kGateNames[g];
-    float w_scale = 0, r_scale = 0;
-    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kInputWeights + g, ir::DataType::kInt8,
-                                      {p.n_cell, p.n_input}, name + " gate input weights",
-                                      &w_scale));
-    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kRecurrentWeights + g, ir::DataType::kInt8,
-                                      {p.n_cell, p.n_output}, name + " gate recurrent weights",
-                                      &r_scale));
-    VKD_RETURN_IF_ERROR(CheckConstant(ctx, kBias + g, ir::DataType::kInt32, {p.n_cell},
-                                      name + " gate bias", nullptr));
-    p.input_weights[g] = ctx.input_data<int8_t>(kInputWeights + g);
-    p.recurrent_weights[g] = ctx.input_data<int8_t>(kRecurrentWeights + g);
-    gate_bias[g] = ctx.input_data<int32_t>(kBias + g);
-    const float eff_input = w_scale * input_q.scale / gate_scale[g];
-    const float eff_recurrent = r_scale * output_state_q.scale / gate_scale[g];
-    p.input_scale[g] = QuantizeMultiplier(eff_input);
-    p.recurrent_scale[g] = QuantizeMultiplier(eff_recurrent);
-    if (peephole && g != ref::kGateCell) {
-      const int i = kPeephole + (g == ref::kGateOutput ? 2 : g);
-      float c_scale = 0;
-      VKD_RETURN_IF_ERROR(CheckConstant(ctx, i, ir::DataType::kInt16, {p.n_cell},
-                                        name + " gate peephole", &c_scale));
-      p.peephole[g] = ctx.input_data<int16_t>(i);
-      const float eff_cell = static_cast<float>(std::pow(2.0, cell_log2) * c_scale / gate_scale[g]);
-      p.peephole_scale[g] = QuantizeMultiplier(eff_cell);
-    }
-    if (layer_norm) {
-      float ln_scale = 0;
-      VKD_RETURN_IF_ERROR(CheckConstant(ctx, kLayerNorm + g, ir::DataType::kInt16, {p.n_cell},
-                                        name + " layer norm coefficients", &ln_scale));
-      p.layer_norm[g] = ctx.input_data<int16_t>(kLayerNorm + g);
-      p.layer_norm_bias[g] = gate_bias[g];
-      p.layer_norm_scale[g] = QuantizeMultiplier(ln_scale);
-      p.variance_guard[g] = std::max(1, static_cast<int32_t>(10000 * ln_scale));
-    }
-    // Zero points folded into the biases; the gate bias goes there too
-    // unless layer norm applies it after normalizing.
-    state->input_bias[g] = EffectiveBias(p.input_weights[g], p.n_cell, p.n_input,
-                                         layer_norm ? nullptr : gate_bias[g], -input_q.zero_point);
-    state->recurrent_bias[g] = EffectiveBias(p.recurrent_weights[g], p.n_cell, p.n_output, nullptr,
-                                             -output_state_q.zero_point);
-    p.input_effective_bias[g] = state->input_bias[g].data();
-    p.recurrent_effective_bias[g] = state->recurrent_bias[g].data();
-  }
+  GateInputs gates;
+  std::copy(gate_scale, gate_scale + 4, gates.gate_scale);
+  gates.input_q = input_q;
+  gates.output_state_q = output_state_q;
+  gates.cell_log2 = cell_log2;
+  gates.cifg = cifg;
+  gates.peephole = peephole;
+  gates.layer_norm = layer_norm;
+  VKD_RETURN_IF_ERROR(PrepareGates(ctx, gates, state.get()));
 
   // Hidden state and projection.
   const float eff_hidden =

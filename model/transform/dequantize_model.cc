@@ -44,6 +44,71 @@ std::vector<int32_t> IdentityReshapeTarget(const ir::Tensor& out) {
   return out.shape;
 }
 
+// 1. Tensors. Only quantized tensors change; an unquantized integer tensor
+// (a shape, an axis, an index) means its integer value. `changed` marks the
+// tensors that became float.
+Status FloatTensors(const ir::Graph& src, ir::Graph* out, std::vector<bool>* changed) {
+  ir::Graph& graph = *out;
+  const int num_tensors = static_cast<int>(src.tensors.size());
+  changed->assign(num_tensors, false);
+  for (int t = 0; t < num_tensors; ++t) {
+    ir::Tensor& tensor = graph.tensors[t];
+    if (tensor.quant.empty() || tensor.type == DataType::kFloat32 ||
+        tensor.type == DataType::kFloat16 || tensor.type == DataType::kFloat64) {
+      continue;
+    }
+    const std::string label = ir::TensorLabel(src, t);
+    if (tensor.is_constant()) {
+      if (!IsConvertibleType(tensor.type)) {
+        return UnimplementedError(label + ": quantized constant of this type unsupported");
+      }
+      auto values = ir::DequantizeValues(tensor.type, tensor.shape, tensor.quant, tensor.data,
+                                         tensor.data_bytes);
+      if (!values.ok()) return values.status().WithContext(label);
+      auto owned = std::make_shared<std::vector<float>>(std::move(values).value());
+      tensor.data = owned->empty() ? nullptr : reinterpret_cast<const uint8_t*>(owned->data());
+      tensor.data_bytes = owned->size() * sizeof(float);
+      graph.keep_alive.push_back(owned);
+    } else {
+      if (tensor.type != DataType::kUInt8 && tensor.type != DataType::kInt8) {
+        // int16 activations (16x8 models) and quantized int32 activations have
+        // real values too, but their kernels' rescaling is out of scope.
+        return UnimplementedError(label + ": quantized " + ir::DataTypeName(tensor.type) +
+                                  " activations unsupported (only UINT8 and INT8)");
+      }
+      VKD_RETURN_IF_ERROR_CTX(CheckScales(tensor.quant, /*need_positive=*/true), label);
+    }
+    tensor.type = DataType::kFloat32;
+    tensor.quant = {};
+    (*changed)[t] = true;
+  }
+  return Status::Ok();
+}
+
+// 2. Nodes that touch a changed tensor must mean the same thing on floats.
+Status CheckValueSemantics(const ir::Graph& src, const std::vector<bool>& changed) {
+  const int num_tensors = static_cast<int>(src.tensors.size());
+  for (int n = 0; n < static_cast<int>(src.nodes.size()); ++n) {
+    const ir::Node& node = src.nodes[n];
+    if (IsValueSemanticOp(node.op)) continue;
+    auto check = [&](const std::vector<int32_t>& ids, const char* role) -> Status {
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const int32_t t = ids[i];
+        if (t >= 0 && t < num_tensors && changed[t]) {
+          return UnimplementedError(ir::NodeLabel(src, n) + ": " + role + " " +
+                                    std::to_string(i) + " " + ir::TensorLabel(src, t) +
+                                    " is quantized, and this op's quantized result has no "
+                                    "float equivalent here");
+        }
+      }
+      return Status::Ok();
+    };
+    VKD_RETURN_IF_ERROR(check(node.inputs, "input"));
+    VKD_RETURN_IF_ERROR(check(node.outputs, "output"));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // Ops outside the list (CAST, EMBEDDING_LOOKUP, LSTM, ...) either see raw
@@ -166,62 +231,10 @@ StatusOr<DequantizedModel> DequantizeModel(const ir::Graph& quant_graph,
   ir::Graph& graph = result.graph;
   graph = src;
 
-  // 1. Tensors. Only quantized tensors change; an unquantized integer tensor
-  // (a shape, an axis, an index) means its integer value.
-  std::vector<bool> changed(num_tensors, false);
-  for (int t = 0; t < num_tensors; ++t) {
-    ir::Tensor& tensor = graph.tensors[t];
-    if (tensor.quant.empty() || tensor.type == DataType::kFloat32 ||
-        tensor.type == DataType::kFloat16 || tensor.type == DataType::kFloat64) {
-      continue;
-    }
-    const std::string label = ir::TensorLabel(src, t);
-    if (tensor.is_constant()) {
-      if (!IsConvertibleType(tensor.type)) {
-        return UnimplementedError(label + ": quantized constant of this type unsupported");
-      }
-      auto values =
-          ir::DequantizeValues(tensor.type, tensor.shape, tensor.quant, tensor.data, tensor.data_bytes);
-      if (!values.ok()) return values.status().WithContext(label);
-      auto owned = std::make_shared<std::vector<float>>(std::move(values).value());
-      tensor.data = owned->empty() ? nullptr : reinterpret_cast<const uint8_t*>(owned->data());
-      tensor.data_bytes = owned->size() * sizeof(float);
-      graph.keep_alive.push_back(owned);
-    } else {
-      if (tensor.type != DataType::kUInt8 && tensor.type != DataType::kInt8) {
-        // int16 activations (16x8 models) and quantized int32 activations have
-        // real values too, but their kernels' rescaling is out of scope.
-        return UnimplementedError(label + ": quantized " + ir::DataTypeName(tensor.type) +
-                                  " activations unsupported (only UINT8 and INT8)");
-      }
-      VKD_RETURN_IF_ERROR_CTX(CheckScales(tensor.quant, /*need_positive=*/true), label);
-    }
-    tensor.type = DataType::kFloat32;
-    tensor.quant = {};
-    changed[t] = true;
-  }
-
-  // 2. Nodes that touch a changed tensor must mean the same thing on floats.
-  if (!options.allow_unlisted_ops) {
-    for (int n = 0; n < static_cast<int>(src.nodes.size()); ++n) {
-      const ir::Node& node = src.nodes[n];
-      if (IsValueSemanticOp(node.op)) continue;
-      auto check = [&](const std::vector<int32_t>& ids, const char* role) -> Status {
-        for (size_t i = 0; i < ids.size(); ++i) {
-          const int32_t t = ids[i];
-          if (t >= 0 && t < num_tensors && changed[t]) {
-            return UnimplementedError(ir::NodeLabel(src, n) + ": " + role + " " +
-                                      std::to_string(i) + " " + ir::TensorLabel(src, t) +
-                                      " is quantized, and this op's quantized result has no "
-                                      "float equivalent here");
-          }
-        }
-        return Status::Ok();
-      };
-      VKD_RETURN_IF_ERROR(check(node.inputs, "input"));
-      VKD_RETURN_IF_ERROR(check(node.outputs, "output"));
-    }
-  }
+  // 1. Tensors; 2. the nodes that touch them.
+  std::vector<bool> changed;
+  VKD_RETURN_IF_ERROR(FloatTensors(src, &graph, &changed));
+  if (!options.allow_unlisted_ops) VKD_RETURN_IF_ERROR(CheckValueSemantics(src, changed));
 
   // 3. QUANTIZE/DEQUANTIZE between two FLOAT32 tensors are identities. Merge
   // their ends: keep the input id unless the output is pinned (a graph
