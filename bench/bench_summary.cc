@@ -41,9 +41,8 @@ void ReportPlacement(const BenchOptions& o, const RunnerView& r, nlohmann::json*
   if (!o.print_placement && !o.verbose) return;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const std::string& reason = r.cpu_reason[n];
-    const std::string where = reason.empty()
-                                  ? "gpu partition " + std::to_string(r.node_partition[n])
-                                  : "cpu: " + reason;
+    const std::string where =
+        reason.empty() ? "gpu partition " + std::to_string(r.node_partition[n]) : "cpu: " + reason;
     std::printf("    %-28s %s\n", ir::NodeLabel(g, static_cast<int>(n)).c_str(), where.c_str());
   }
 }
@@ -129,9 +128,8 @@ void PrintSummary(const BenchOptions& o, const RunnerView& r, const std::vector<
   j["backend"] = on_gpu ? "gpu" : "cpu";
   j["num_threads"] = o.num_threads;
   if (*st.device_name) {
-    j["device"] = {{"name", st.device_name},
-                   {"driver", st.device_driver},
-                   {"kind", st.device_kind}};
+    j["device"] = {
+        {"name", st.device_name}, {"driver", st.device_driver}, {"kind", st.device_kind}};
     j["precision"] = st.precision;
   }
   if (!r.gpu_fallback_reason.empty()) j["gpu_fallback_reason"] = r.gpu_fallback_reason;
@@ -171,8 +169,8 @@ void PrintSummary(const BenchOptions& o, const RunnerView& r, const std::vector<
   j["arena_bytes"] = st.cpu_arena_bytes;
 }
 
-void AddProfileJson(const BenchOptions& o, const std::vector<ProfileRow>& rows,
-                    const RunnerView& r, nlohmann::json* report) {
+void AddProfileJson(const BenchOptions& o, const std::vector<ProfileRow>& rows, const RunnerView& r,
+                    nlohmann::json* report) {
   const ir::Graph& g = r.graph;
   double total = 0;
   for (const ProfileRow& row : rows) {

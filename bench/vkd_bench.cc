@@ -203,7 +203,8 @@ Status ReportProfile(const BenchOptions& o, const VkdRunner* runner, RunnerView*
   const std::vector<ProfileRow> rows = CollectProfile(runner, *view);
   std::printf("%s", ProfileTables(rows).c_str());
   AddProfileJson(o, rows, *view, report);
-  if (!o.profiling_csv.empty()) VKD_RETURN_IF_ERROR(WriteTextFile(o.profiling_csv, ProfileCsv(rows)));
+  if (!o.profiling_csv.empty())
+    VKD_RETURN_IF_ERROR(WriteTextFile(o.profiling_csv, ProfileCsv(rows)));
   if (o.profile_svg.empty()) return Status::Ok();
   std::vector<ProfileBar> bars;
   for (const ProfileRow& r : rows) {

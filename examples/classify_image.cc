@@ -15,8 +15,8 @@
 // tools' own.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
   // Deletes the runner on every return below.
   std::unique_ptr<VkdRunner, void (*)(VkdRunner*)> owner(runner, VkdRunnerDelete);
   VkdTensorInfo in, out;
-  if (VkdRunnerInputInfo(runner, 0, &in) != kVkdOk || VkdRunnerOutputInfo(runner, 0, &out) != kVkdOk) {
+  if (VkdRunnerInputInfo(runner, 0, &in) != kVkdOk ||
+      VkdRunnerOutputInfo(runner, 0, &out) != kVkdOk) {
     return Fail(VkdLastError());
   }
   if (in.num_dims != 4 || in.dims[0] != 1 || in.dims[3] != 3) {
@@ -170,8 +171,9 @@ int main(int argc, char** argv) {
     std::vector<int> order(scores.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
     const int k = std::min<int>(*top, static_cast<int>(order.size()));
-    std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                      [&](int a, int b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); });
+    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
+      return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+    });
     std::printf("%s:\n", path.c_str());
     for (int i = 0; i < k; ++i) {
       const int c = order[i];

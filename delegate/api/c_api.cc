@@ -248,8 +248,7 @@ TfLiteDelegate* tflite_plugin_create_delegate(char** options_keys, char** option
     if (!options_keys[i] || !options_values[i]) {
       return report("vkdelegate: option " + std::to_string(i) + " has a NULL key or value");
     }
-    const std::string error =
-        ApplyOption(options_keys[i], options_values[i], &o, &cache_dir, &tfl);
+    const std::string error = ApplyOption(options_keys[i], options_values[i], &o, &cache_dir, &tfl);
     if (!error.empty()) return report(error);
   }
   ResolveTfLiteGpuKeys(tfl, &o);

@@ -70,7 +70,8 @@ vkd::StatusOr<vkd::RunnerOptions> Convert(const VkdRunnerOptions* in) {
                                      std::to_string(o.num_threads));
   }
   r.cpu.num_threads = threads;
-  if (o.cpu_memory_budget_mb < 0) return vkd::InvalidArgumentError("cpu_memory_budget_mb must be >= 0");
+  if (o.cpu_memory_budget_mb < 0)
+    return vkd::InvalidArgumentError("cpu_memory_budget_mb must be >= 0");
   r.gpu.enable_profiling = r.cpu.enable_profiling = o.enable_profiling != 0;
   if (o.cpu_memory_budget_mb > 0) {
     r.cpu.memory_budget_bytes = static_cast<size_t>(o.cpu_memory_budget_mb) << 20;
@@ -317,7 +318,8 @@ VkdStatus VkdRunnerGetStats(const VkdRunner* r, VkdRunnerStats* out) {
     // A string cache, not the runner's state; made once, so that pointers
     // handed out by earlier calls stay valid.
     auto* self = const_cast<VkdRunner*>(r);
-    if (self->device_driver.empty()) self->device_driver = info.driver_name + " " + info.driver_info;
+    if (self->device_driver.empty())
+      self->device_driver = info.driver_name + " " + info.driver_info;
     st.device_name = info.name.c_str();
     st.device_driver = self->device_driver.c_str();
     st.device_kind = vkd::gpu::DeviceKindName(info.kind);

@@ -16,7 +16,8 @@ bool ParseDeviceChoice(const std::string& text, int* device_index) {
     *device_index = GpuOptions::kAnyDevice;
     return true;
   }
-  if (text.empty() || text.size() > 7 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 7 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   *device_index = std::atoi(text.c_str());

@@ -67,10 +67,10 @@ template <typename Options>
 Window MakeWindow(const LoweringContext& ctx, const Options& o, int kh, int kw,
                   const TensorDims& in, const TensorDims& out) {
   Window w{kh, kw, o.stride_h, o.stride_w, o.dilation_h, o.dilation_w, 0, 0};
-  w.pad_top = ctx.folded_pad_top() + ops::LeadingPadding(o.padding, in.h + ctx.folded_pad_height(), kh,
-                                                   o.stride_h, o.dilation_h, out.h);
-  w.pad_left = ctx.folded_pad_left() + ops::LeadingPadding(o.padding, in.w + ctx.folded_pad_width(), kw,
-                                                     o.stride_w, o.dilation_w, out.w);
+  w.pad_top = ctx.folded_pad_top() + ops::LeadingPadding(o.padding, in.h + ctx.folded_pad_height(),
+                                                         kh, o.stride_h, o.dilation_h, out.h);
+  w.pad_left = ctx.folded_pad_left() + ops::LeadingPadding(o.padding, in.w + ctx.folded_pad_width(),
+                                                           kw, o.stride_w, o.dilation_w, out.w);
   return w;
 }
 
@@ -289,11 +289,13 @@ Verdict CheckFullyConnected(const SupportQuery& q) {
 }  // namespace
 
 std::vector<GpuOpFamily> ConvFamilies() {
-  return {{"conv2d", {ir::OpType::kConv2d}, CheckConv2d, LowerConv2d},
-          {"depthwise_conv2d", {ir::OpType::kDepthwiseConv2d}, CheckDepthwiseConv2d,
-           LowerDepthwiseConv2d},
-          {"fully_connected", {ir::OpType::kFullyConnected}, CheckFullyConnected,
-           LowerFullyConnected}};
+  return {
+      {"conv2d", {ir::OpType::kConv2d}, CheckConv2d, LowerConv2d},
+      {"depthwise_conv2d",
+       {ir::OpType::kDepthwiseConv2d},
+       CheckDepthwiseConv2d,
+       LowerDepthwiseConv2d},
+      {"fully_connected", {ir::OpType::kFullyConnected}, CheckFullyConnected, LowerFullyConnected}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -23,14 +23,10 @@ constexpr std::pair<ir::OpType, BinaryOp> kBinaryOps[] = {
     {ir::OpType::kPrelu, BinaryOp::kPrelu},
 };
 constexpr std::pair<ir::OpType, UnaryOp> kUnaryOps[] = {
-    {ir::OpType::kRelu, UnaryOp::kRelu},
-    {ir::OpType::kRelu6, UnaryOp::kRelu6},
-    {ir::OpType::kReluN1To1, UnaryOp::kReluN1To1},
-    {ir::OpType::kTanh, UnaryOp::kTanh},
-    {ir::OpType::kLogistic, UnaryOp::kLogistic},
-    {ir::OpType::kHardSwish, UnaryOp::kHardSwish},
-    {ir::OpType::kLeakyRelu, UnaryOp::kLeakyRelu},
-    {ir::OpType::kExp, UnaryOp::kExp},
+    {ir::OpType::kRelu, UnaryOp::kRelu},           {ir::OpType::kRelu6, UnaryOp::kRelu6},
+    {ir::OpType::kReluN1To1, UnaryOp::kReluN1To1}, {ir::OpType::kTanh, UnaryOp::kTanh},
+    {ir::OpType::kLogistic, UnaryOp::kLogistic},   {ir::OpType::kHardSwish, UnaryOp::kHardSwish},
+    {ir::OpType::kLeakyRelu, UnaryOp::kLeakyRelu}, {ir::OpType::kExp, UnaryOp::kExp},
 };
 
 bool BinaryOf(ir::OpType op, BinaryOp* out) {

@@ -22,7 +22,8 @@ StatusOr<LoweredKernel> LowerPool2d(LoweringContext& ctx) {
       {"STRIDE_X", o.stride_w},
       {"STRIDE_Y", o.stride_h},
       {"PAD_TOP", ops::LeadingPadding(o.padding, in_dims.h, o.filter_h, o.stride_h, 1, out_dims.h)},
-      {"PAD_LEFT", ops::LeadingPadding(o.padding, in_dims.w, o.filter_w, o.stride_w, 1, out_dims.w)}};
+      {"PAD_LEFT",
+       ops::LeadingPadding(o.padding, in_dims.w, o.filter_w, o.stride_w, 1, out_dims.w)}};
   l.spec.invocations = out_dims.vec4_count();
   VKD_RETURN_IF_ERROR(AppendActivation(o.activation, l.spec.post_ops));
   VKD_ASSIGN_OR_RETURN(int in_tensor, ctx.Tensor(in));
@@ -78,9 +79,9 @@ Verdict CheckMean(const SupportQuery& q) {
 }  // namespace
 
 std::vector<GpuOpFamily> PoolFamilies() {
-  return {{"pool2d", {ir::OpType::kAveragePool2d, ir::OpType::kMaxPool2d}, CheckPool2d,
-           LowerPool2d},
-          {"mean", {ir::OpType::kMean}, CheckMean, LowerMean}};
+  return {
+      {"pool2d", {ir::OpType::kAveragePool2d, ir::OpType::kMaxPool2d}, CheckPool2d, LowerPool2d},
+      {"mean", {ir::OpType::kMean}, CheckMean, LowerMean}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -1,7 +1,7 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as one GPU kernel (resize.glsl).
-#include "ops/resize.h"
 #include "delegate/gpu/lowering.h"
 #include "delegate/gpu/op_family.h"
+#include "ops/resize.h"
 
 namespace vkd::gpu_delegate {
 
@@ -58,8 +58,10 @@ Verdict CheckResize(const SupportQuery& q) {
 }  // namespace
 
 std::vector<GpuOpFamily> ResizeFamilies() {
-  return {{"resize", {ir::OpType::kResizeBilinear, ir::OpType::kResizeNearestNeighbor},
-           CheckResize, LowerResize}};
+  return {{"resize",
+           {ir::OpType::kResizeBilinear, ir::OpType::kResizeNearestNeighbor},
+           CheckResize,
+           LowerResize}};
 }
 
 }  // namespace vkd::gpu_delegate

@@ -4,9 +4,9 @@
 // so a dimension d of a rank-r tensor is BHWC dimension d + 4 - r.
 #include <string>
 
-#include "ops/strided_slice.h"
 #include "delegate/gpu/lowering.h"
 #include "delegate/gpu/op_family.h"
+#include "ops/strided_slice.h"
 
 namespace vkd::gpu_delegate {
 
@@ -306,8 +306,10 @@ std::vector<GpuOpFamily> ShapeFamilies() {
   // the others a reshape_copy kernel.
   return {{"pad", {ir::OpType::kPad, ir::OpType::kPadv2}, CheckPad, LowerPad},
           {"concatenation", {ir::OpType::kConcatenation}, CheckConcatenation, LowerConcatenation},
-          {"reshape", {ir::OpType::kReshape, ir::OpType::kSqueeze},
-           [](const SupportQuery&) { return Yes(); }, LowerReshapeCopy},
+          {"reshape",
+           {ir::OpType::kReshape, ir::OpType::kSqueeze},
+           [](const SupportQuery&) { return Yes(); },
+           LowerReshapeCopy},
           {"strided_slice", {ir::OpType::kStridedSlice}, CheckStridedSlice, LowerStridedSlice}};
 }
 

@@ -27,8 +27,8 @@ StatusOr<LoweredKernel> LowerSoftmax(LoweringContext& ctx) {
 }
 
 std::vector<GpuOpFamily> SoftmaxFamilies() {
-  return {{"softmax", {ir::OpType::kSoftmax}, [](const SupportQuery&) { return Yes(); },
-           LowerSoftmax}};
+  return {
+      {"softmax", {ir::OpType::kSoftmax}, [](const SupportQuery&) { return Yes(); }, LowerSoftmax}};
 }
 
 }  // namespace vkd::gpu_delegate

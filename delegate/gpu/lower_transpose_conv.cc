@@ -80,8 +80,8 @@ Verdict CheckTransposeConv(const SupportQuery& q) {
 }  // namespace
 
 std::vector<GpuOpFamily> TransposeConvFamilies() {
-  return {{"transpose_conv2d", {ir::OpType::kTransposeConv}, CheckTransposeConv,
-           LowerTransposeConv}};
+  return {
+      {"transpose_conv2d", {ir::OpType::kTransposeConv}, CheckTransposeConv, LowerTransposeConv}};
 }
 
 }  // namespace vkd::gpu_delegate

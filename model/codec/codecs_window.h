@@ -60,8 +60,8 @@ struct Codec<ir::DepthwiseConv2DOptions> {
   static Written Write(FlatBufferBuilder& fbb, ir::OpType, const ir::DepthwiseConv2DOptions& c) {
     return {BO::DepthwiseConv2DOptions,
             tfl::CreateDepthwiseConv2DOptions(fbb, ToTfl(c.padding), c.stride_w, c.stride_h,
-                                              c.depth_multiplier, ToTfl(c.activation),
-                                              c.dilation_w, c.dilation_h)
+                                              c.depth_multiplier, ToTfl(c.activation), c.dilation_w,
+                                              c.dilation_h)
                 .Union()};
   }
   static bool FromBuiltinData(ir::OpType, const void* data, ir::DepthwiseConv2DOptions* o) {
@@ -213,8 +213,7 @@ struct Codec<ir::ElementwiseOptions> {
       o->pot_scale_int16 = p->pot_scale_int16;
       return FromAbi(p->activation, &o->activation);
     }
-    return FromAbi(static_cast<const abi::ActivationOnlyParams*>(data)->activation,
-                   &o->activation);
+    return FromAbi(static_cast<const abi::ActivationOnlyParams*>(data)->activation, &o->activation);
   }
 };
 

@@ -43,7 +43,8 @@ template <typename... T>
 StatusOr<ir::OpOptions> ReadClaimed(const tfl::Operator& op, std::variant<std::monostate, T...>*) {
   StatusOr<ir::OpOptions> result = ir::OpOptions();
   const BO tag = op.builtin_options_type();
-  const bool claimed = ((Codec<T>::Claims(tag) ? (result = Codec<T>::Read(op), true) : false) || ...);
+  const bool claimed =
+      ((Codec<T>::Claims(tag) ? (result = Codec<T>::Read(op), true) : false) || ...);
   (void)claimed;  // no codec: options of an op the IR keeps none for
   return result;
 }
@@ -62,7 +63,7 @@ StatusOr<ir::OpOptions> ReadOptions(ir::OpType op, const tfl::Operator& table) {
 }
 
 std::pair<tfl::BuiltinOptions, flatbuffers::Offset<void>> WriteOptions(FlatBufferBuilder& fbb,
-                                                                      const ir::Node& node) {
+                                                                       const ir::Node& node) {
   // Written as the op's own family; options of another family (a hostile
   // model's tag) give way to the op's defaults, as TFLite expects.
   ir::OpOptions options = ir::DefaultOptions(node.op);

@@ -95,8 +95,8 @@ Status CheckValueSemantics(const ir::Graph& src, const std::vector<bool>& change
       for (size_t i = 0; i < ids.size(); ++i) {
         const int32_t t = ids[i];
         if (t >= 0 && t < num_tensors && changed[t]) {
-          return UnimplementedError(ir::NodeLabel(src, n) + ": " + role + " " +
-                                    std::to_string(i) + " " + ir::TensorLabel(src, t) +
+          return UnimplementedError(ir::NodeLabel(src, n) + ": " + role + " " + std::to_string(i) +
+                                    " " + ir::TensorLabel(src, t) +
                                     " is quantized, and this op's quantized result has no "
                                     "float equivalent here");
         }

@@ -46,11 +46,11 @@ static int RunModel(const char* path) {
     if (!failed) graph_edges += node.num_inputs + node.num_outputs;
   }
   if (!failed) {
-    printf("model %s: %d nodes (%d on GPU, device '%s'), %d dispatches over %d nodes, "
-           "%d profile entries, %d edges, read %.2f ms, %d tensors\n",
-           path, st.nodes, st.nodes_on_gpu, st.device_name, VkdRunnerDispatchCount(r),
-           dispatch_nodes, VkdRunnerProfileCount(r), graph_edges, st.read_ms,
-           VkdRunnerTensorCount(r));
+    printf(
+        "model %s: %d nodes (%d on GPU, device '%s'), %d dispatches over %d nodes, "
+        "%d profile entries, %d edges, read %.2f ms, %d tensors\n",
+        path, st.nodes, st.nodes_on_gpu, st.device_name, VkdRunnerDispatchCount(r), dispatch_nodes,
+        VkdRunnerProfileCount(r), graph_edges, st.read_ms, VkdRunnerTensorCount(r));
     /* Profiling was asked for: the invoke's steps were timed. */
     failed = VkdRunnerProfileCount(r) == 0 || st.nodes != VkdRunnerNodeCount(r);
   }
