@@ -181,7 +181,7 @@ class InterpreterTest(unittest.TestCase):
         path = shared_model("vww_96_float")
         if not path:
             self.skipTest("../shared/models/vww_96_float.tflite missing")
-        self.compare(path, {"use_gpu": False}, 1e-4)
+        self.compare(path, {"use_gpu": False}, 1e-5)
 
     def test_shared_int8_model_is_bit_exact(self):
         path = shared_model("vww_96_int8")
