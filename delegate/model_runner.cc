@@ -8,8 +8,7 @@
 #include "cpu_fallback/kernel_registry.h"
 #include "delegate/gpu/gpu_placement.h"
 #include "delegate/gpu/op_support.h"
-#include "delegate/gpu/partition_edges.h"
-#include "delegate/partition/shape_inference.h"
+#include "delegate/partition_runner.h"
 
 namespace vkd {
 
@@ -22,33 +21,21 @@ double MsSince(Clock::time_point t) {
 
 std::string PartitionNodeName(int p) { return "vkd_gpu_partition_" + std::to_string(p); }
 
-// The interpreter's kernel for one partition node: shape propagation
-// (InferPartitionShapes), then the GPU partition.
+// The interpreter's kernel for one partition node: the shared
+// PartitionRunner, fed the interpreter's shapes and buffers. Without a CPU
+// form: a compile or device failure is returned, and ModelRunner falls back
+// as a whole.
 class GpuPartitionKernel : public cpu::CustomKernel {
  public:
-  // `graph` is the graph the partition was compiled from (the model's, or
-  // its float form with enable_quant); the interpreter's tensors may be
-  // quantized where the partition's are float, and `edges` converts.
-  GpuPartitionKernel(std::shared_ptr<gpu_delegate::GpuPartition> partition, const ir::Graph& graph,
-                     gpu_delegate::PartitionEdges edges)
-      : partition_(std::move(partition)), graph_(graph), edges_(std::move(edges)) {}
+  explicit GpuPartitionKernel(std::unique_ptr<PartitionRunner> runner)
+      : runner_(std::move(runner)) {}
 
   Status Prepare(cpu::KernelContext& ctx) override {
-    const partition::Partition& p = partition_->partition();
-    std::vector<ir::Shape> input_shapes;
-    std::vector<int64_t> in_counts, out_counts;
-    for (int i = 0; i < ctx.num_inputs(); ++i) {
-      input_shapes.push_back(ctx.input(i).shape);
-      in_counts.push_back(ctx.input(i).num_elements());
-    }
-    std::vector<ir::Tensor> tensors;
-    VKD_RETURN_IF_ERROR(partition::InferPartitionShapes(graph_, p, input_shapes, &tensors));
-    for (size_t i = 0; i < p.outputs.size(); ++i) {
-      ctx.output(i).shape = tensors[p.outputs[i]].shape;
-      out_counts.push_back(ctx.output(i).num_elements());
-    }
-    edges_.Resize(in_counts, out_counts);
-    return partition_->Prepare(tensors);
+    std::vector<ir::Shape> input_shapes, output_shapes;
+    for (int i = 0; i < ctx.num_inputs(); ++i) input_shapes.push_back(ctx.input(i).shape);
+    VKD_RETURN_IF_ERROR(runner_->Prepare(input_shapes, &output_shapes));
+    for (size_t i = 0; i < output_shapes.size(); ++i) ctx.output(i).shape = output_shapes[i];
+    return Status::Ok();
   }
 
   Status Eval(cpu::KernelContext& ctx) override {
@@ -56,15 +43,11 @@ class GpuPartitionKernel : public cpu::CustomKernel {
     std::vector<void*> out;
     for (int i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.input_data<uint8_t>(i));
     for (int i = 0; i < ctx.num_outputs(); ++i) out.push_back(ctx.output_data<uint8_t>(i));
-    VKD_RETURN_IF_ERROR(partition_->Invoke(edges_.Inputs(in), edges_.Outputs(out)));
-    edges_.StoreOutputs(out);
-    return Status::Ok();
+    return runner_->Invoke(in, out);
   }
 
  private:
-  std::shared_ptr<gpu_delegate::GpuPartition> partition_;
-  const ir::Graph& graph_;
-  gpu_delegate::PartitionEdges edges_;
+  std::unique_ptr<PartitionRunner> runner_;
 };
 
 }  // namespace
@@ -136,7 +119,7 @@ ir::Graph ReplacePartitionsWithNodes(const ir::Graph& graph, const partition::Pa
 StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
                                                            const RunnerOptions& options) {
   std::unique_ptr<ModelRunner> r(new ModelRunner());
-  r->graph_ = std::move(graph);
+  r->graph_ = std::make_shared<const ir::Graph>(std::move(graph));
   r->options_ = options;
   if (options.use_gpu && options.shared_context) {
     r->context_ = options.shared_context;
@@ -155,12 +138,11 @@ StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
     gpu_delegate::SupportLimits limits;
     limits.max_tensor_bytes = r->context_->device().info().max_storage_buffer_range;
     gpu_delegate::GpuPlacement placement =
-        gpu_delegate::PlaceOnGpu(r->graph_, limits, options.enable_quant);
+        gpu_delegate::PlaceOnGpu(*r->graph_, limits, options.enable_quant);
     r->verdicts_ = std::move(placement.verdicts);
     r->quant_note_ = placement.quant_note;
-    if (placement.float_graph) r->gpu_graph_ = placement.float_graph;
-    const ir::Graph& gpu_graph = r->gpu_graph_ ? *r->gpu_graph_ : r->graph_;
-    r->plan_ = partition::PartitionGraph(gpu_graph, r->verdicts_, options.partition);
+    r->gpu_graph_ = placement.float_graph ? placement.float_graph : r->graph_;
+    r->plan_ = partition::PartitionGraph(*r->gpu_graph_, r->verdicts_, options.partition);
     r->partition_ms_ = MsSince(t0);
   }
   VKD_RETURN_IF_ERROR(r->BuildInterpreter(r->context_ != nullptr));
@@ -198,24 +180,19 @@ Status ModelRunner::BuildInterpreter(bool with_gpu) {
   interpreter_.reset();
   partitions_.clear();
   cpu::InterpreterOptions io = options_.cpu;
-  ir::Graph run_graph = graph_;
-  run_node_origin_.resize(graph_.nodes.size());
-  for (size_t n = 0; n < graph_.nodes.size(); ++n) run_node_origin_[n] = static_cast<int>(n);
+  ir::Graph run_graph = *graph_;
+  run_node_origin_.resize(graph_->nodes.size());
+  for (size_t n = 0; n < graph_->nodes.size(); ++n) run_node_origin_[n] = static_cast<int>(n);
   if (with_gpu && !plan_.partitions.empty()) {
-    const ir::Graph& gpu_graph = gpu_graph_ ? *gpu_graph_ : graph_;
     for (size_t p = 0; p < plan_.partitions.size(); ++p) {
-      const partition::Partition& part = plan_.partitions[p];
-      std::vector<ir::Tensor> in, out;
-      for (int t : part.inputs) in.push_back(graph_.tensors[t]);
-      for (int t : part.outputs) out.push_back(graph_.tensors[t]);
-      VKD_ASSIGN_OR_RETURN(gpu_delegate::PartitionEdges edges,
-                           gpu_delegate::PartitionEdges::Create(in, out));
-      auto gp = std::make_shared<gpu_delegate::GpuPartition>(context_, gpu_graph, part);
+      VKD_ASSIGN_OR_RETURN(
+          auto runner, PartitionRunner::Create(context_, graph_, gpu_graph_, plan_.partitions[p],
+                                               /*cpu_fallback=*/false));
+      partitions_.push_back(runner->gpu());
       io.custom_kernels[PartitionNodeName(static_cast<int>(p))] =
-          std::make_shared<GpuPartitionKernel>(gp, gpu_graph, std::move(edges));
-      partitions_.push_back(std::move(gp));
+          std::make_shared<GpuPartitionKernel>(std::move(runner));
     }
-    run_graph = ReplacePartitionsWithNodes(graph_, plan_, &run_node_origin_);
+    run_graph = ReplacePartitionsWithNodes(*graph_, plan_, &run_node_origin_);
   }
   VKD_ASSIGN_OR_RETURN(interpreter_, cpu::Interpreter::Create(std::move(run_graph), io));
   for (const auto& [i, shape] : resizes_) VKD_RETURN_IF_ERROR(interpreter_->ResizeInput(i, shape));

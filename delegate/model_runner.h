@@ -50,7 +50,7 @@ class ModelRunner {
   Status AllocateTensors();
   Status Invoke();
 
-  const ir::Graph& graph() const { return graph_; }  // the model's graph
+  const ir::Graph& graph() const { return *graph_; }  // the model's graph
   cpu::Interpreter& interpreter() { return *interpreter_; }
   const cpu::Interpreter& interpreter() const { return *interpreter_; }
   int num_inputs() const { return interpreter_->num_inputs(); }
@@ -89,7 +89,7 @@ class ModelRunner {
   Status BuildInterpreter(bool with_gpu);
   void FallBackToCpu(const std::string& reason);
 
-  ir::Graph graph_;
+  std::shared_ptr<const ir::Graph> graph_;
   // The graph GPU partitions are compiled from: graph_, or with enable_quant
   // its float form (same node and tensor ids).
   std::shared_ptr<const ir::Graph> gpu_graph_;

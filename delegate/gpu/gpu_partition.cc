@@ -48,9 +48,9 @@ double KernelFlops(const shaders::KernelSpec& spec) {
   return 0;
 }
 
-GpuPartition::GpuPartition(std::shared_ptr<GpuContext> context, const ir::Graph& graph,
-                           partition::Partition partition)
-    : context_(std::move(context)), graph_(graph), partition_(std::move(partition)) {}
+GpuPartition::GpuPartition(std::shared_ptr<GpuContext> context,
+                           std::shared_ptr<const ir::Graph> graph, partition::Partition partition)
+    : context_(std::move(context)), graph_(std::move(graph)), partition_(std::move(partition)) {}
 
 GpuPartition::~GpuPartition() {
   // The sequence waits for pending work before buffers go away.
@@ -80,7 +80,7 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   po.cpu_device = context_->device().info().kind == gpu::DeviceKind::kCpu;
   const int shared = context_->options().shared_memory_kernels;
   po.shared_memory_kernels = shared < 0 ? !po.cpu_device : shared != 0;
-  VKD_ASSIGN_OR_RETURN(program_, BuildProgram(graph_, tensors, partition_, po));
+  VKD_ASSIGN_OR_RETURN(program_, BuildProgram(*graph_, tensors, partition_, po));
   init_.build_ms = MsSince(t0);
   VKD_RETURN_IF_ERROR(PlanAndUpload());
   VKD_RETURN_IF_ERROR(ChooseVariants());

@@ -13,12 +13,12 @@
 #include "common/status.h"
 #include "delegate/gpu/gpu_context.h"
 #include "delegate/gpu/program.h"
-#include "model/ir/graph.h"
-#include "model/partition/partitioner.h"
 #include "gpu_runtime/command_sequence.h"
 #include "gpu_runtime/descriptors.h"
 #include "gpu_runtime/memory.h"
 #include "gpu_runtime/pipeline.h"
+#include "model/ir/graph.h"
+#include "model/partition/partitioner.h"
 
 namespace vkd::gpu_delegate {
 
@@ -53,8 +53,8 @@ double KernelFlops(const shaders::KernelSpec& spec);
 
 class GpuPartition {
  public:
-  // `graph` must outlive the partition.
-  GpuPartition(std::shared_ptr<GpuContext> context, const ir::Graph& graph,
+  // The partition keeps the context and the graph it is compiled from.
+  GpuPartition(std::shared_ptr<GpuContext> context, std::shared_ptr<const ir::Graph> graph,
                partition::Partition partition);
   ~GpuPartition();
 
@@ -121,7 +121,7 @@ class GpuPartition {
   Status CreatePipelines(std::vector<PipelineJob*>& jobs);
 
   std::shared_ptr<GpuContext> context_;
-  const ir::Graph& graph_;
+  std::shared_ptr<const ir::Graph> graph_;
   partition::Partition partition_;
   std::vector<ir::Shape> input_shapes_;  // shapes the program was built for
   Program program_;

@@ -8,11 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cpu_fallback/interpreter.h"
-#include "delegate/gpu/gpu_partition.h"
 #include "delegate/gpu/gpu_placement.h"
-#include "delegate/gpu/partition_edges.h"
-#include "delegate/partition/shape_inference.h"
+#include "delegate/partition_runner.h"
 
 namespace vkd::tflite_glue {
 namespace {
@@ -49,99 +46,44 @@ ir::Shape ShapeOf(const TfLiteTensor& t) {
   return t.dims ? ir::Shape(t.dims->data, t.dims->data + t.dims->size) : ir::Shape{};
 }
 
-// A partition's nodes on vkdelegate's CPU kernels: the graph of just these
-// nodes, in the view's own types (quantized ops stay exact), sized for
-// `input_shapes`. What a delegate kernel runs when its GPU kernels cannot be
-// compiled, or when its device fails at run time: TFLite itself cannot take
-// the nodes back once they were delegated.
-StatusOr<std::unique_ptr<cpu::Interpreter>> CpuFallback(
-    const ir::Graph& g, const partition::Partition& p, const std::vector<ir::Shape>& input_shapes) {
-  ir::Graph sub;
-  std::vector<int> map(g.tensors.size(), -1);
-  auto use = [&](int t) {
-    if (t == ir::kNoTensor) return t;
-    if (map[t] < 0) {
-      map[t] = static_cast<int>(sub.tensors.size());
-      sub.tensors.push_back(g.tensors[t]);
-    }
-    return map[t];
-  };
-  for (int t : p.inputs) sub.inputs.push_back(use(t));
-  for (int n : p.nodes) {
-    ir::Node node = g.nodes[n];
-    for (int32_t& t : node.inputs) t = use(t);
-    for (int32_t& t : node.outputs) t = use(t);
-    for (int32_t& t : node.intermediates) t = use(t);
-    sub.nodes.push_back(std::move(node));
-  }
-  for (int t : p.outputs) sub.outputs.push_back(use(t));
-  sub.keep_alive = g.keep_alive;
-  VKD_ASSIGN_OR_RETURN(auto interpreter, cpu::Interpreter::Create(std::move(sub), {}));
-  for (size_t i = 0; i < input_shapes.size(); ++i) {
-    VKD_RETURN_IF_ERROR(interpreter->ResizeInput(static_cast<int>(i), input_shapes[i]));
-  }
-  VKD_RETURN_IF_ERROR(interpreter->AllocateTensors());
-  return interpreter;
-}
-
 }  // namespace
 
-// One delegated subset of nodes: a TFLite node whose init/prepare/invoke
-// drive a GpuPartition.
+// One delegated partition inside TFLite: the shared PartitionRunner (with
+// its CPU form, so a partition that cannot compile or whose device fails
+// still runs) fed TFLite's tensors, resizing outputs and reporting errors
+// through the context.
 class DelegateKernel {
  public:
-  // `gpu_graph`: the graph the partition is compiled from — the view's, or
-  // its float form with enable_quant (kept alive by `float_graph`).
-  DelegateKernel(std::shared_ptr<gpu_delegate::GpuContext> gpu,
-                 std::shared_ptr<const ContextGraph> view,
-                 std::shared_ptr<const ir::Graph> float_graph, partition::Partition part,
-                 gpu_delegate::PartitionEdges edges)
-      : view_(std::move(view)),
-        float_graph_(std::move(float_graph)),
-        gpu_graph_(float_graph_ ? *float_graph_ : view_->graph),
-        gpu_(std::make_unique<gpu_delegate::GpuPartition>(std::move(gpu), gpu_graph_,
-                                                          std::move(part))),
-        edges_(std::move(edges)) {}
+  DelegateKernel(std::shared_ptr<const ContextGraph> view, std::unique_ptr<PartitionRunner> runner)
+      : view_(std::move(view)), runner_(std::move(runner)) {}
 
   // TFLite re-prepares a delegate kernel whenever its inputs were resized:
   // shapes are inferred again and the partition re-planned if they changed.
   TfLiteStatus Prepare(TfLiteContext* context) {
-    const partition::Partition& p = gpu_->partition();
-    std::vector<ir::Shape> input_shapes;
-    std::vector<int64_t> in_counts, out_counts;
-    for (int t : p.inputs) {
-      input_shapes.push_back(ShapeOf(context->tensors[t]));
-      in_counts.push_back(ir::NumElements(input_shapes.back()));
-    }
-    std::vector<ir::Tensor> tensors;
-    Status s = partition::InferPartitionShapes(gpu_graph_, p, input_shapes, &tensors);
+    const partition::Partition& p = runner_->partition();
+    std::vector<ir::Shape> input_shapes, output_shapes;
+    for (int t : p.inputs) input_shapes.push_back(ShapeOf(context->tensors[t]));
+    const bool was_on_cpu = runner_->on_cpu();
+    Status s = runner_->Prepare(input_shapes, &output_shapes);
     if (!s.ok()) return Fail(context, s.message());
-    for (int t : p.outputs) {
-      TfLiteTensor& out = context->tensors[t];
-      out_counts.push_back(ir::NumElements(tensors[t].shape));
-      if (SameDims(out.dims, tensors[t].shape)) continue;
-      std::vector<int> dims(tensors[t].shape.begin(), tensors[t].shape.end());
+    if (!was_on_cpu) WarnIfOnCpu();
+    for (size_t o = 0; o < p.outputs.size(); ++o) {
+      TfLiteTensor& out = context->tensors[p.outputs[o]];
+      if (SameDims(out.dims, output_shapes[o])) continue;
+      std::vector<int> dims(output_shapes[o].begin(), output_shapes[o].end());
       TfLiteIntArray* a = NewIntArray(dims);
       if (!a || context->ResizeTensor(context, &out, a) != kTfLiteOk) {
-        return Fail(context, "could not resize output tensor " + std::to_string(t) + " to " +
-                                 ir::ShapeToString(tensors[t].shape));
+        return Fail(context, "could not resize output tensor " + std::to_string(p.outputs[o]) +
+                                 " to " + ir::ShapeToString(output_shapes[o]));
       }
     }
-    edges_.Resize(in_counts, out_counts);
-    input_shapes_ = input_shapes;
-    if (cpu_ || gpu_->device_failed()) return StartCpuFallback(context, "");
-    s = gpu_->Prepare(tensors);
-    // A partition that cannot be compiled (device limits, out of memory, a
-    // driver error) runs on the CPU kernels, as the standalone runner does:
-    // the model still loads.
-    if (!s.ok()) return StartCpuFallback(context, "GPU compilation failed: " + s.message());
     return kTfLiteOk;
   }
 
   // Data pointers are read on every invoke: TFLite may move tensors between
   // invokes (arena growth, a host's SetAllowBufferHandleOutput...).
   TfLiteStatus Invoke(TfLiteContext* context) {
-    const partition::Partition& p = gpu_->partition();
+    const partition::Partition& p = runner_->partition();
     in_.clear();
     out_.clear();
     for (int t : p.inputs) in_.push_back(context->tensors[t].data.raw_const);
@@ -152,61 +94,26 @@ class DelegateKernel {
     for (void* ptr : out_) {
       if (!ptr) return Fail(context, "an output tensor has no data");
     }
-    if (cpu_) return InvokeOnCpu(context);
-    Status s = gpu_->Invoke(edges_.Inputs(in_), edges_.Outputs(out_));
-    if (!s.ok() && gpu_->device_failed()) {
-      // The device failed under this invoke (lost, hung): answer it, and
-      // every later one, on the CPU kernels from the same inputs.
-      if (StartCpuFallback(context, "GPU invoke failed: " + s.message()) != kTfLiteOk) {
-        return kTfLiteError;
-      }
-      return InvokeOnCpu(context);
-    }
-    if (!s.ok()) return Fail(context, s.message());
-    edges_.StoreOutputs(out_);
-    return kTfLiteOk;
+    const bool was_on_cpu = runner_->on_cpu();
+    Status s = runner_->Invoke(in_, out_);
+    if (!was_on_cpu) WarnIfOnCpu();
+    return s.ok() ? kTfLiteOk : Fail(context, s.message());
   }
 
  private:
-  // (Re)builds the CPU form of the partition for the current input shapes;
-  // `why` non-empty is said once on stderr.
-  TfLiteStatus StartCpuFallback(TfLiteContext* context, const std::string& why) {
-    if (!why.empty()) {
-      const auto& nodes = gpu_->partition().nodes;
-      std::fprintf(stderr,
-                   "vkdelegate: warning: %zu node%s (first: node %d) now run on vkdelegate's "
-                   "CPU kernels: %s\n",
-                   nodes.size(), nodes.size() == 1 ? "" : "s",
-                   nodes.empty() ? -1 : view_->tflite_node[nodes[0]], why.c_str());
-    }
-    auto cpu = CpuFallback(view_->graph, gpu_->partition(), input_shapes_);
-    if (!cpu.ok()) return Fail(context, "CPU fallback: " + cpu.status().message());
-    cpu_ = std::move(cpu).value();
-    return kTfLiteOk;
-  }
-
-  TfLiteStatus InvokeOnCpu(TfLiteContext* context) {
-    for (size_t i = 0; i < in_.size(); ++i) {
-      const size_t bytes = cpu_->input_tensor(static_cast<int>(i)).bytes();
-      if (context->tensors[gpu_->partition().inputs[i]].bytes != bytes) {
-        return Fail(context, "CPU fallback: input " + std::to_string(i) + " size mismatch");
-      }
-      std::memcpy(cpu_->input_data(static_cast<int>(i)), in_[i], bytes);
-    }
-    Status s = cpu_->Invoke();
-    if (!s.ok()) return Fail(context, s.message());
-    for (size_t o = 0; o < out_.size(); ++o) {
-      const size_t bytes = cpu_->output_tensor(static_cast<int>(o)).bytes();
-      if (context->tensors[gpu_->partition().outputs[o]].bytes != bytes) {
-        return Fail(context, "CPU fallback: output " + std::to_string(o) + " size mismatch");
-      }
-      std::memcpy(out_[o], cpu_->output_data(static_cast<int>(o)), bytes);
-    }
-    return kTfLiteOk;
+  // Said once, when the partition moves to the CPU kernels.
+  void WarnIfOnCpu() const {
+    if (!runner_->on_cpu()) return;
+    const auto& nodes = runner_->partition().nodes;
+    std::fprintf(stderr,
+                 "vkdelegate: warning: %zu node%s (first: node %d) now run on vkdelegate's "
+                 "CPU kernels: %s\n",
+                 nodes.size(), nodes.size() == 1 ? "" : "s",
+                 nodes.empty() ? -1 : view_->tflite_node[nodes[0]], runner_->cpu_reason().c_str());
   }
 
   TfLiteStatus Fail(TfLiteContext* context, const std::string& message) const {
-    const auto& nodes = gpu_->partition().nodes;
+    const auto& nodes = runner_->partition().nodes;
     std::string where = "vkdelegate: GPU partition of nodes";
     for (size_t i = 0; i < nodes.size() && i < 8; ++i) {
       where += " " + std::to_string(view_->tflite_node[nodes[i]]);
@@ -217,14 +124,9 @@ class DelegateKernel {
   }
 
   std::shared_ptr<const ContextGraph> view_;
-  std::shared_ptr<const ir::Graph> float_graph_;
-  const ir::Graph& gpu_graph_;
-  std::unique_ptr<gpu_delegate::GpuPartition> gpu_;
-  gpu_delegate::PartitionEdges edges_;
+  std::unique_ptr<PartitionRunner> runner_;
   std::vector<const void*> in_;
   std::vector<void*> out_;
-  std::vector<ir::Shape> input_shapes_;    // of the last Prepare
-  std::unique_ptr<cpu::Interpreter> cpu_;  // set once the partition runs on the CPU
 };
 
 // The TfLiteRegistration of vkdelegate's kernels.
@@ -250,17 +152,18 @@ TfLiteRegistration Delegate::KernelRegistration() {
     }
     part.outputs.assign(params->output_tensors->data,
                         params->output_tensors->data + params->output_tensors->size);
-    std::vector<ir::Tensor> in, out;
-    for (int t : part.inputs) in.push_back(view.graph.tensors[t]);
-    for (int t : part.outputs) out.push_back(view.graph.tensors[t]);
-    auto edges = gpu_delegate::PartitionEdges::Create(in, out);
-    if (!edges.ok()) {
-      context->ReportError(context, "vkdelegate: %s", edges.status().message().c_str());
+    // The view's graph, owned by the view: shared, so the runner keeps it.
+    std::shared_ptr<const ir::Graph> host(self->preparing_, &self->preparing_->graph);
+    std::shared_ptr<const ir::Graph> gpu_graph =
+        self->preparing_float_ ? self->preparing_float_ : host;
+    auto runner = PartitionRunner::Create(self->gpu_, host, gpu_graph, std::move(part),
+                                          /*cpu_fallback=*/true);
+    if (!runner.ok()) {
+      context->ReportError(context, "vkdelegate: %s", runner.status().message().c_str());
       return nullptr;
     }
     ++self->kernels_created_;
-    return new DelegateKernel(self->gpu_, self->preparing_, self->preparing_float_, std::move(part),
-                              std::move(edges).value());
+    return new DelegateKernel(self->preparing_, std::move(runner).value());
   };
   reg.free = [](TfLiteContext*, void* buffer) { delete static_cast<DelegateKernel*>(buffer); };
   reg.prepare = [](TfLiteContext* context, TfLiteNode* node) -> TfLiteStatus {
@@ -397,11 +300,10 @@ TfLiteStatus Delegate::Prepare(TfLiteContext* context) {
   }
   nodes_on_gpu_ = on_gpu;
   partitions_ = kernels_created_;
-  Log(LogLevel::kInfo, std::to_string(on_gpu) + " of " + std::to_string(total) +
-                           " nodes on GPU in " + std::to_string(kernels_created_) +
-                           " partitions (" + gpu_->device().info().name + ", " +
-                           (gpu_->precision() == shaders::Precision::kFp16 ? "fp16" : "fp32") +
-                           ")");
+  Log(LogLevel::kInfo,
+      std::to_string(on_gpu) + " of " + std::to_string(total) + " nodes on GPU in " +
+          std::to_string(kernels_created_) + " partitions (" + gpu_->device().info().name + ", " +
+          (gpu_->precision() == shaders::Precision::kFp16 ? "fp16" : "fp32") + ")");
   return kTfLiteOk;
 }
 
