@@ -22,6 +22,7 @@ struct VkdRunner {
   std::vector<std::string> ops;
   // Start-up times (VkdRunnerStats).
   double read_ms = 0, create_ms = 0, allocate_ms = 0;
+  bool profiling = false;  // VkdRunnerProfile* list nothing without it
   // Strings VkdRunnerGetStats hands out.
   std::string device_driver;
 };
@@ -36,6 +37,8 @@ VkdStatus Fail(const vkd::Status& s) {
     case vkd::StatusCode::kOk:
       return kVkdOk;
     case vkd::StatusCode::kInvalidArgument:
+    case vkd::StatusCode::kDataLoss:  // a truncated or corrupt model: the caller's input
+    case vkd::StatusCode::kOutOfRange:
       return kVkdInvalidArgument;
     case vkd::StatusCode::kNotFound:
       return kVkdNotFound;
@@ -104,6 +107,7 @@ VkdStatus Create(ReadFn read, const VkdRunnerOptions* options, VkdRunner** out) 
   auto r = std::make_unique<VkdRunner>();
   r->runner = std::move(runner).value();
   r->read_ms = read_ms;
+  r->profiling = options != nullptr && options->enable_profiling != 0;
   r->create_ms = total.ElapsedMs();
   *out = r.release();
   return kVkdOk;
@@ -374,13 +378,14 @@ VkdStatus VkdRunnerDispatchInfo(const VkdRunner* r, int32_t index, VkdDispatchIn
 }
 
 int32_t VkdRunnerProfileCount(const VkdRunner* r) {
-  return r ? static_cast<int32_t>(r->runner->interpreter().profile().size()) : 0;
+  if (r == nullptr || !r->profiling) return 0;
+  return static_cast<int32_t>(r->runner->interpreter().profile().size());
 }
 
 VkdStatus VkdRunnerProfileEntry(const VkdRunner* r, int32_t index, VkdProfileEntry* out) {
   if (r == nullptr || out == nullptr) return Fail("runner or entry is NULL");
   const auto& profile = r->runner->interpreter().profile();
-  if (BadIndex(index, static_cast<int>(profile.size()), "profile entry")) {
+  if (BadIndex(index, VkdRunnerProfileCount(r), "profile entry")) {
     return kVkdInvalidArgument;
   }
   const vkd::cpu::NodeProfile& p = profile[index];

@@ -161,14 +161,15 @@ typedef struct VkdRunnerStats {
 /* Strings stay valid until the runner is deleted or AllocateTensors is called. */
 VKD_EXPORT VkdStatus VkdRunnerGetStats(const VkdRunner* runner, VkdRunnerStats* stats);
 
-/* One GPU dispatch of an invoke, in submission order over all partitions. */
+/* One compute dispatch of an invoke, in submission order over all partitions.
+ * The input/output layout conversions around each partition are not listed;
+ * VkdRunnerStats counts them (io_dispatches_per_invoke). */
 typedef struct VkdDispatchInfo {
   int32_t partition;
   const char* kernel;       /* "conv2d[node 3 CONV_2D]" */
   const char* variant;      /* the kernel variant; "" for kernels with one form */
   const char* chosen_by;    /* "heuristic", "tuned", "tuned-cache", "forced"; "" */
-  const int32_t* nodes;     /* the model nodes it computes (several: fused); none for
-                               an input/output conversion */
+  const int32_t* nodes;     /* the model nodes it computes (several: fused) */
   int32_t num_nodes;
   double flops;             /* arithmetic per invoke; 0 when not counted */
   /* With enable_profiling, since the last VkdRunnerResetProfile: */
