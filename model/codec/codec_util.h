@@ -1,7 +1,7 @@
 // What the options codecs share (op_options_codec.h): the conversions of
 // padding, activation and types between the IR, the .tflite schema and
 // TFLite's builtin_data, and the Codec template the codecs specialize.
-// Internal to model/codec.
+// Internal to model/ (the codecs and the reader).
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>

@@ -7,20 +7,36 @@
 
 namespace vkd::codec::detail {
 
+// The window fields CONV_2D and DEPTHWISE_CONV_2D share, from either
+// FlatBuffers table / either TFLite struct (same field names in each pair).
+template <typename Table, typename Options>
+Status ReadConvWindow(const Table* o, Options* r) {
+  VKD_ASSIGN_OR_RETURN(r->padding, ReadPadding(o->padding()));
+  VKD_ASSIGN_OR_RETURN(r->activation, ReadActivation(o->fused_activation_function()));
+  r->stride_w = o->stride_w();
+  r->stride_h = o->stride_h();
+  r->dilation_w = o->dilation_w_factor();
+  r->dilation_h = o->dilation_h_factor();
+  VKD_RETURN_IF_ERROR(CheckStrides(r->stride_w, r->stride_h, "stride"));
+  return CheckStrides(r->dilation_w, r->dilation_h, "dilation");
+}
+
+template <typename Params, typename Options>
+bool ConvWindowFromAbi(const Params* p, Options* o) {
+  o->padding = FromAbi(p->padding);
+  o->stride_w = p->stride_width;
+  o->stride_h = p->stride_height;
+  o->dilation_w = p->dilation_width_factor;
+  o->dilation_h = p->dilation_height_factor;
+  return FromAbi(p->activation, &o->activation);
+}
+
 template <>
 struct Codec<ir::Conv2DOptions> {
   static bool Claims(BO tag) { return tag == BO::Conv2DOptions; }
   static StatusOr<ir::OpOptions> Read(const tfl::Operator& op) {
-    auto* o = op.builtin_options_as_Conv2DOptions();
     ir::Conv2DOptions r;
-    VKD_ASSIGN_OR_RETURN(r.padding, ReadPadding(o->padding()));
-    VKD_ASSIGN_OR_RETURN(r.activation, ReadActivation(o->fused_activation_function()));
-    r.stride_w = o->stride_w();
-    r.stride_h = o->stride_h();
-    r.dilation_w = o->dilation_w_factor();
-    r.dilation_h = o->dilation_h_factor();
-    VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-    VKD_RETURN_IF_ERROR(CheckStrides(r.dilation_w, r.dilation_h, "dilation"));
+    VKD_RETURN_IF_ERROR(ReadConvWindow(op.builtin_options_as_Conv2DOptions(), &r));
     return ir::OpOptions(r);
   }
   static Written Write(FlatBufferBuilder& fbb, ir::OpType, const ir::Conv2DOptions& c) {
@@ -30,13 +46,7 @@ struct Codec<ir::Conv2DOptions> {
                 .Union()};
   }
   static bool FromBuiltinData(ir::OpType, const void* data, ir::Conv2DOptions* o) {
-    auto* p = static_cast<const abi::ConvParams*>(data);
-    o->padding = FromAbi(p->padding);
-    o->stride_w = p->stride_width;
-    o->stride_h = p->stride_height;
-    o->dilation_w = p->dilation_width_factor;
-    o->dilation_h = p->dilation_height_factor;
-    return FromAbi(p->activation, &o->activation);
+    return ConvWindowFromAbi(static_cast<const abi::ConvParams*>(data), o);
   }
 };
 
@@ -46,15 +56,8 @@ struct Codec<ir::DepthwiseConv2DOptions> {
   static StatusOr<ir::OpOptions> Read(const tfl::Operator& op) {
     auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
     ir::DepthwiseConv2DOptions r;
-    VKD_ASSIGN_OR_RETURN(r.padding, ReadPadding(o->padding()));
-    VKD_ASSIGN_OR_RETURN(r.activation, ReadActivation(o->fused_activation_function()));
-    r.stride_w = o->stride_w();
-    r.stride_h = o->stride_h();
-    r.dilation_w = o->dilation_w_factor();
-    r.dilation_h = o->dilation_h_factor();
+    VKD_RETURN_IF_ERROR(ReadConvWindow(o, &r));
     r.depth_multiplier = o->depth_multiplier();
-    VKD_RETURN_IF_ERROR(CheckStrides(r.stride_w, r.stride_h, "stride"));
-    VKD_RETURN_IF_ERROR(CheckStrides(r.dilation_w, r.dilation_h, "dilation"));
     return ir::OpOptions(r);
   }
   static Written Write(FlatBufferBuilder& fbb, ir::OpType, const ir::DepthwiseConv2DOptions& c) {
@@ -66,13 +69,8 @@ struct Codec<ir::DepthwiseConv2DOptions> {
   }
   static bool FromBuiltinData(ir::OpType, const void* data, ir::DepthwiseConv2DOptions* o) {
     auto* p = static_cast<const abi::DepthwiseConvParams*>(data);
-    o->padding = FromAbi(p->padding);
-    o->stride_w = p->stride_width;
-    o->stride_h = p->stride_height;
-    o->dilation_w = p->dilation_width_factor;
-    o->dilation_h = p->dilation_height_factor;
     o->depth_multiplier = p->depth_multiplier;
-    return FromAbi(p->activation, &o->activation);
+    return ConvWindowFromAbi(p, o);
   }
 };
 

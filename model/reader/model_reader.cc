@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "model/codec/codec_util.h"
 #include "model/codec/op_options_codec.h"
 #include "model/reader/mapped_file.h"
 #include "schema/tflite_model_generated.h"
@@ -14,21 +15,9 @@ namespace vkd::reader {
 namespace {
 
 namespace tfl = ::vkd::tfl;
+using codec::detail::ToVector;  // bytewise: see codec_util.h
 
 std::string Quote(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
-
-// Copied bytewise: the verifier of Debian's FlatBuffers checks a vector's
-// alignment for its length prefix, not for 8-byte elements, so an int64
-// vector (zero points) may sit 4-byte aligned in a hostile file and a typed
-// load would be undefined behaviour (found by fuzz_model).
-template <typename T>
-std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
-  static_assert(std::is_arithmetic_v<T>, "scalar vectors only");
-  if (!v) return {};
-  std::vector<T> out(v->size());
-  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
-  return out;
-}
 
 StatusOr<ir::DataType> ConvertType(tfl::TensorType t) {
   int v = static_cast<int>(t);
