@@ -20,17 +20,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-// --gpu_device: auto = -1, any = -2 (the C API's numbering), or an index.
-StatusOr<int> ParseDeviceFlag(const std::string& text) {
-  if (text == "auto" || text == "-1") return -1;
-  if (text == "any" || text == "-2") return -2;
-  if (!text.empty() && text.size() < 8 && text.find_first_not_of("0123456789") == std::string::npos) {
-    return std::stoi(text);
-  }
-  return InvalidArgumentError("--gpu_device must be auto, any or a device index, not '" + text +
-                              "'");
-}
-
 StatusOr<ir::Shape> ParseShape(const std::string& text) {
   ir::Shape shape;
   for (const std::string& d : Split(text, ',')) {
@@ -46,6 +35,17 @@ StatusOr<ir::Shape> ParseShape(const std::string& text) {
 }
 
 }  // namespace
+
+StatusOr<int> ParseDeviceFlag(const std::string& text) {
+  if (text == "auto" || text == "-1") return -1;
+  if (text == "any" || text == "-2") return -2;
+  if (!text.empty() && text.size() < 8 &&
+      text.find_first_not_of("0123456789") == std::string::npos) {
+    return std::stoi(text);
+  }
+  return InvalidArgumentError("--gpu_device must be auto, any or a device index, not '" + text +
+                              "'");
+}
 
 void DefineBenchFlags(Flags* f) {
   f->Define("graph", "", "path of the .tflite model to run");

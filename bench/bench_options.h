@@ -58,4 +58,8 @@ void DefineBenchFlags(Flags* flags);
 // for any bad value.
 StatusOr<BenchOptions> ParseBenchOptions(const Flags& flags);
 
+// A --gpu_device value: auto = -1, any = -2 (the C API's numbering), or an
+// index; anything else is an error naming the flag.
+StatusOr<int> ParseDeviceFlag(const std::string& text);
+
 }  // namespace vkd::tools

@@ -16,7 +16,6 @@
 // instead (bench_host.h).
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,15 +33,11 @@
 #include "bench/profile_report.h"
 #include "bench/runner_view.h"
 #include "bench/svg_report.h"
+#include "common/timer.h"
 #include "vkdelegate/runner.h"
 
 namespace vkd::tools {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 // vkd-bench's flags as the public API's options; `force_variants` keeps the
 // comma list alive while the runner is created.
@@ -230,7 +225,7 @@ Status ReadOutputs(const VkdRunner* r, const std::vector<ir::Tensor>& specs,
 int RunStandalone(const BenchOptions& o, const Flags& flags) {
   // The CPU float backend is chosen once per process, before any kernel.
   if (!o.use_xnnpack) setenv("VKD_CPU_FLOAT_BACKEND", "builtin", 1);
-  const auto t_init = Clock::now();
+  const Timer t_init;
   std::string force_variants;
   const VkdRunnerOptions ro = MakeRunnerOptions(o, &force_variants);
   VkdRunner* raw = nullptr;
@@ -253,7 +248,7 @@ int RunStandalone(const BenchOptions& o, const Flags& flags) {
       return Fail(VkdLastError());
     }
   }
-  const double init_ms = MsSince(t_init);
+  const double init_ms = t_init.ElapsedMs();
   const double init_rss_mib = PeakRssMiB();
   auto read_view = ReadRunnerView(runner.get());
   if (!read_view.ok()) return Fail(read_view.status().message());

@@ -1,10 +1,10 @@
 #include "delegate/model_runner.h"
 
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <queue>
 
+#include "common/timer.h"
 #include "cpu_fallback/kernel_registry.h"
 #include "delegate/gpu/gpu_placement.h"
 #include "delegate/gpu/op_support.h"
@@ -13,11 +13,6 @@
 namespace vkd {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 std::string PartitionNodeName(int p) { return "vkd_gpu_partition_" + std::to_string(p); }
 
@@ -124,9 +119,9 @@ StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
   if (options.use_gpu && options.shared_context) {
     r->context_ = options.shared_context;
   } else if (options.use_gpu) {
-    Clock::time_point t0 = Clock::now();
+    const Timer t0;
     auto ctx = gpu_delegate::GpuContext::Create(options.gpu);
-    r->context_ms_ = MsSince(t0);
+    r->context_ms_ = t0.ElapsedMs();
     if (ctx.ok()) {
       r->context_ = std::move(ctx).value();
     } else {
@@ -134,7 +129,7 @@ StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
     }
   }
   if (r->context_) {
-    Clock::time_point t0 = Clock::now();
+    const Timer t0;
     gpu_delegate::SupportLimits limits;
     limits.max_tensor_bytes = r->context_->device().info().max_storage_buffer_range;
     gpu_delegate::GpuPlacement placement =
@@ -143,7 +138,7 @@ StatusOr<std::unique_ptr<ModelRunner>> ModelRunner::Create(ir::Graph graph,
     r->quant_note_ = placement.quant_note;
     r->gpu_graph_ = placement.float_graph ? placement.float_graph : r->graph_;
     r->plan_ = partition::PartitionGraph(*r->gpu_graph_, r->verdicts_, options.partition);
-    r->partition_ms_ = MsSince(t0);
+    r->partition_ms_ = t0.ElapsedMs();
   }
   VKD_RETURN_IF_ERROR(r->BuildInterpreter(r->context_ != nullptr));
   return r;

@@ -15,13 +15,13 @@
 // tools' own.
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/bench_options.h"
 #include "bench/flags.h"
 #include "bench/image.h"
 #include "vkdelegate/runner.h"
@@ -132,10 +132,11 @@ int main(int argc, char** argv) {
     if (!f) return Fail("cannot open '" + flags.GetString("labels") + "'");
     for (std::string line; std::getline(f, line);) labels.push_back(line);
   }
-  const std::string device = flags.GetString("gpu_device");
+  auto device = tools::ParseDeviceFlag(flags.GetString("gpu_device"));
+  if (!device.ok()) return Fail(device.status().message());
   VkdRunnerOptions ro = VkdRunnerOptionsDefault();
   ro.use_gpu = *use_gpu;
-  ro.device_index = device == "auto" ? -1 : device == "any" ? -2 : std::atoi(device.c_str());
+  ro.device_index = *device;
   ro.num_threads = *threads;
   ro.enable_quant = *enable_quant;
   VkdRunner* runner = nullptr;

@@ -1,9 +1,10 @@
 #include "delegate/gpu/gpu_context.h"
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+
+#include "common/timer.h"
 
 namespace vkd::gpu_delegate {
 
@@ -64,18 +65,14 @@ StatusOr<std::shared_ptr<GpuContext>> GpuContext::Create(const GpuOptions& optio
   gpu::InstanceOptions io;
   io.enable_validation = options.enable_validation;
   io.echo_validation_errors = options.echo_validation_errors;
-  using Clock = std::chrono::steady_clock;
-  auto ms = [](Clock::time_point a, Clock::time_point b) {
-    return std::chrono::duration<double, std::milli>(b - a).count();
-  };
-  const Clock::time_point t0 = Clock::now();
+  const Timer instance_timer;
   VKD_ASSIGN_OR_RETURN(ctx->instance_, gpu::Instance::Create(io));
-  const Clock::time_point t1 = Clock::now();
+  ctx->instance_ms_ = instance_timer.ElapsedMs();
+  const Timer device_timer;
   gpu::DeviceOptions dopt;
   VKD_ASSIGN_OR_RETURN(dopt.device_index, ChooseDevice(*ctx->instance_, options.device_index));
   VKD_ASSIGN_OR_RETURN(ctx->device_, gpu::Device::Create(*ctx->instance_, dopt));
-  ctx->instance_ms_ = ms(t0, t1);
-  ctx->device_ms_ = ms(t1, Clock::now());
+  ctx->device_ms_ = device_timer.ElapsedMs();
   VKD_ASSIGN_OR_RETURN(ctx->allocator_, gpu::MemoryAllocator::Create(*ctx->device_, {}));
   const gpu::DeviceInfo& info = ctx->device_->info();
   ctx->device_key_ = info.name + "|" + info.driver_name + "|" + info.driver_info + "|" +

@@ -1,19 +1,14 @@
 #include "delegate/gpu/gpu_partition.h"
 
-#include <chrono>
 #include <cstring>
 
 #include "common/memory_planner.h"
+#include "common/timer.h"
 #include "shaders/codegen.h"
 
 namespace vkd::gpu_delegate {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 VkDeviceSize AlignUp(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1) / a * a; }
 
@@ -74,14 +69,14 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
   io_kernels_.clear();
   init_ = {};
 
-  Clock::time_point t0 = Clock::now();
+  const Timer t0;
   ProgramOptions po;
   po.precision = context_->precision();
   po.cpu_device = context_->device().info().kind == gpu::DeviceKind::kCpu;
   const int shared = context_->options().shared_memory_kernels;
   po.shared_memory_kernels = shared < 0 ? !po.cpu_device : shared != 0;
   VKD_ASSIGN_OR_RETURN(program_, BuildProgram(*graph_, tensors, partition_, po));
-  init_.build_ms = MsSince(t0);
+  init_.build_ms = t0.ElapsedMs();
   VKD_RETURN_IF_ERROR(PlanAndUpload());
   VKD_RETURN_IF_ERROR(ChooseVariants());
   VKD_RETURN_IF_ERROR(Compile());
@@ -91,7 +86,7 @@ Status GpuPartition::Prepare(const std::vector<ir::Tensor>& tensors) {
 }
 
 Status GpuPartition::PlanAndUpload() {
-  Clock::time_point t0 = Clock::now();
+  const Timer t0;
   const gpu::DeviceInfo& info = context_->device().info();
   const VkDeviceSize align = std::max<VkDeviceSize>(16, info.min_storage_buffer_offset_alignment);
   const auto& tensors = program_.tensors;
@@ -216,12 +211,12 @@ Status GpuPartition::PlanAndUpload() {
   if (!upload_->mapped() || !readback_->mapped()) {
     return UnavailableError("no host-visible memory for the partition's staging buffers");
   }
-  init_.upload_ms = MsSince(t0);
+  init_.upload_ms = t0.ElapsedMs();
   return Status::Ok();
 }
 
 Status GpuPartition::Record() {
-  Clock::time_point t0 = Clock::now();
+  const Timer t0;
   const auto& tensors = program_.tensors;
   uint32_t total_bindings = 2 * static_cast<uint32_t>(io_kernels_.size());
   for (const auto& k : program_.kernels) total_bindings += static_cast<uint32_t>(k.bindings.size());
@@ -319,7 +314,7 @@ Status GpuPartition::Record() {
   VKD_RETURN_IF_ERROR(seq.End());
   profile_step_.clear();
   for (size_t i = 0; i < steps.size(); ++i) profile_step_.push_back(steps[i].profile);
-  init_.record_ms = MsSince(t0);
+  init_.record_ms = t0.ElapsedMs();
   return Status::Ok();
 }
 

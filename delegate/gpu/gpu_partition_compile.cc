@@ -17,22 +17,17 @@
 // start on real GPUs — runs on several threads at once.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <sstream>
 #include <thread>
 
+#include "common/timer.h"
 #include "delegate/gpu/gpu_partition.h"
 #include "shaders/codegen.h"
 
 namespace vkd::gpu_delegate {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 // Dispatches timed per variant (after one warm-up dispatch).
 constexpr int kTuneRepeats = 5;
@@ -128,16 +123,16 @@ Status GpuPartition::ChooseVariants() {
       pk.variant = choice;
     }
   }
-  const Clock::time_point t0 = Clock::now();
+  const Timer t0;
   for (size_t i = 0; i < keys.size(); ++i) {
     // The budget bounds a first start on a new device; what it leaves out is
     // measured on a later start (the measured shapes come from the cache).
-    if (options.tuning == GpuOptions::Tuning::kAuto && MsSince(t0) > options.tuning_budget_ms) {
+    if (options.tuning == GpuOptions::Tuning::kAuto && t0.ElapsedMs() > options.tuning_budget_ms) {
       break;
     }
     VKD_RETURN_IF_ERROR(Tune(untimed[i], keys[i]));
   }
-  init_.tuning_ms = MsSince(t0);
+  init_.tuning_ms = t0.ElapsedMs();
   for (size_t k = 0; k < n; ++k) {
     const ProgramKernel& pk = program_.kernels[k];
     if (pk.variants.empty()) continue;
@@ -224,12 +219,12 @@ StatusOr<GpuPartition::PipelineJob> GpuPartition::Describe(const shaders::Kernel
   shaders::CompileOptions co;
   co.optimize = true;
   co.validate = context_->options().enable_validation;
-  const Clock::time_point t0 = Clock::now();
+  const Timer t0;
   VKD_ASSIGN_OR_RETURN(shaders::GeneratedShader gen, shaders::GenerateShader(spec));
   VKD_ASSIGN_OR_RETURN(
       std::vector<uint32_t> spirv,
       context_->spirv_cache().GetOrCompile(gen.source, spec.name, context_->device_key(), co));
-  init_.shader_ms += MsSince(t0);
+  init_.shader_ms += t0.ElapsedMs();
   if (gen.num_buffers != num_bindings) {
     return InternalError(spec.name + ": shader has " + std::to_string(gen.num_buffers) +
                          " bindings, program " + std::to_string(num_bindings));
@@ -244,7 +239,7 @@ StatusOr<GpuPartition::PipelineJob> GpuPartition::Describe(const shaders::Kernel
 }
 
 Status GpuPartition::CreatePipelines(std::vector<PipelineJob*>& jobs) {
-  const Clock::time_point t0 = Clock::now();
+  const Timer t0;
   // Pipeline creation is thread-safe on one device and one VkPipelineCache
   // (the cache is internally synchronized unless created otherwise).
   const size_t threads =
@@ -266,7 +261,7 @@ Status GpuPartition::CreatePipelines(std::vector<PipelineJob*>& jobs) {
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (std::thread& t : pool) t.join();
-  init_.pipeline_ms += MsSince(t0);
+  init_.pipeline_ms += t0.ElapsedMs();
   for (const Status& s : status) VKD_RETURN_IF_ERROR(s);
   return Status::Ok();
 }
