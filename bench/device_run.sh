@@ -65,7 +65,7 @@ for d in .dev/tflite/linux_amd64 .dev/tflite; do
   if [ -f "$d/libtensorflowlite_c.so" ]; then LD_LIBRARY_PATH=$ROOT/$d:$LD_LIBRARY_PATH; break; fi
 done
 [ -d "$BUILD" ] || { say "FATAL: no build folder $BUILD (carry it)"; cp "$S" "$OUT/"; exit 2; }
-for b in vkd-bench tests/vkd_gpu_ops_test tests/vkd_models_test; do
+for b in vkd-bench tests/vkd_ops_test tests/vkd_gpu_delegate_test tests/vkd_models_test; do
   [ -x "$BUILD/$b" ] || continue
   nf=$(ldd "$BUILD/$b" 2>/dev/null | grep 'not found' | awk '{print $1}' | tr '\n' ' ')
   [ -n "$nf" ] && say "WARNING: $b cannot find: $nf(carry .dev/tflite/)"
@@ -119,8 +119,9 @@ gtest() {  # NAME LIMIT BINARY [ARGS]
   [ "$fail" -gt 12 ] && say "    ... and $(( fail - 12 )) more (see $name.log)"
   [ $rc -ne 0 ] && [ -z "$ran" ] && tail -5 "$l" | sed 's/^/    /' | tee -a "$S"
 }
-gtest vkd_gpu_ops_test "$T_GPU_OPS" vkd_gpu_ops_test
-gtest vkd_gpu_test "$T_GPU" vkd_gpu_test
+gtest vkd_ops_test_gpu "$T_GPU_OPS" vkd_ops_test --gtest_filter='*/Gpu*'
+gtest vkd_gpu_delegate_test "$T_GPU_OPS" vkd_gpu_delegate_test
+gtest vkd_gpu_runtime_test "$T_GPU" vkd_gpu_runtime_test
 gtest vkd_models_test_gpu "$T_MODELS" vkd_models_test --gtest_filter='*Gpu*'
 
 # --- results into $OUT (at most 8 files come back) --------------------------------------------------

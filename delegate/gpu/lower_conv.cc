@@ -276,6 +276,14 @@ Verdict CheckFullyConnected(const SupportQuery& q) {
   const auto* o = std::get_if<ir::FullyConnectedOptions>(&q.node.options);
   if (o && o->shuffled_weights) return No("shuffled FULLY_CONNECTED weights");
   if (!q.weights_ok(1) || !q.bias_ok()) return No("weights or bias are not constant");
+  // TFLite's float kernel ignores a fused TANH or SIGN_BIT (AppendActivation
+  // does the same), but its hybrid kernel applies them
+  // (ApplyActivationToVector): the GPU would silently differ.
+  const bool hybrid = q.tensor(q.node.inputs[1]).type != ir::DataType::kFloat32;
+  if (o && hybrid &&
+      (o->activation == ir::Activation::kTanh || o->activation == ir::Activation::kSignBit)) {
+    return No("hybrid FULLY_CONNECTED with a fused TANH or SIGN_BIT");
+  }
   const ir::Shape& w = q.input_shape(1);
   // An input whose last dimension is not K is flattened into rows of K
   // (a reshape_copy kernel first when padding lanes get in the way).

@@ -1,17 +1,21 @@
-// FULLY_CONNECTED against TFLite 2.9: float and hybrid (int8 weights, inputs
-// quantized symmetrically or asymmetrically) over input ranks, odd sizes,
-// keep_num_dims, bias and fused activations. Optimized and reference kernels
-// both run.
+// FULLY_CONNECTED against TFLite 2.9 on every backend: float and hybrid (int8
+// weights, inputs quantized symmetrically or asymmetrically) over input ranks,
+// odd sizes, keep_num_dims, bias and fused activations; and, on the GPU, every
+// GEMM variant the heuristics or the tuner may pick, forced.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/conv_cases.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
+
+VKD_BACKEND_TEST_SUITE(FullyConnectedTest, kAllBackends);
+VKD_BACKEND_TEST_SUITE(FullyConnectedGpuTest, kGpuBackends);
 
 struct FullyConnectedCase {
   ir::Shape input_shape = {2, 5};
@@ -23,6 +27,9 @@ struct FullyConnectedCase {
   ir::Activation activation = ir::Activation::kNone;
 
   int input_size() const { return input_shape.back(); }
+  test::Bounds Bounds() const {
+    return hybrid ? test::Bounds::Hybrid(input_size()) : test::Bounds::Dot(input_size());
+  }
 
   std::string Label() const {
     return "input=" + ir::ShapeToString(input_shape) + " units=" + std::to_string(units) +
@@ -71,7 +78,7 @@ ir::Graph BuildFullyConnected(const FullyConnectedCase& c, uint32_t seed) {
 constexpr ir::Activation kActivations[] = {ir::Activation::kNone, ir::Activation::kRelu,
                                            ir::Activation::kRelu6, ir::Activation::kReluN1To1};
 
-void RunSweep(bool hybrid, bool asymmetric, double tolerance) {
+void RunSweep(const test::BackendTest& t, bool hybrid, bool asymmetric) {
   const ir::Shape input_shapes[] = {{1, 1},  {1, 3},  {2, 8},    {1, 13},
                                     {2, 16}, {3, 33}, {2, 3, 5}, {1, 2, 2, 7}};
   int index = 0;
@@ -90,30 +97,23 @@ void RunSweep(bool hybrid, bool asymmetric, double tolerance) {
         test::CompareOptions options;
         options.seed = 4000 + index;
         options.label = c.Label();
-        EXPECT_TRUE(
-            test::BothKernelsMatchTfLite(BuildFullyConnected(c, 600 + index), options, tolerance));
+        EXPECT_TRUE(t.Matches(BuildFullyConnected(c, 600 + index), options, c.Bounds()));
       }
     }
   }
 }
 
-TEST(FullyConnectedTest, FloatSweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
-  RunSweep(/*hybrid=*/false, /*asymmetric=*/false, 1e-5);
+TEST_P(FullyConnectedTest, FloatSweep) { RunSweep(*this, /*hybrid=*/false, /*asymmetric=*/false); }
+
+TEST_P(FullyConnectedTest, HybridSymmetricSweep) {
+  RunSweep(*this, /*hybrid=*/true, /*asymmetric=*/false);
 }
 
-TEST(FullyConnectedTest, HybridSymmetricSweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
-  RunSweep(/*hybrid=*/true, /*asymmetric=*/false, 1e-3);
+TEST_P(FullyConnectedTest, HybridAsymmetricSweep) {
+  RunSweep(*this, /*hybrid=*/true, /*asymmetric=*/true);
 }
 
-TEST(FullyConnectedTest, HybridAsymmetricSweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
-  RunSweep(/*hybrid=*/true, /*asymmetric=*/true, 1e-3);
-}
-
-TEST(FullyConnectedTest, LargeThreaded) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
+TEST_P(FullyConnectedTest, LargeThreaded) {
   for (bool hybrid : {false, true}) {
     for (int batch : {1, 7}) {
       FullyConnectedCase c;
@@ -124,16 +124,16 @@ TEST(FullyConnectedTest, LargeThreaded) {
       test::CompareOptions options;
       options.num_threads = 2;
       options.label = c.Label();
-      EXPECT_TRUE(
-          test::BothKernelsMatchTfLite(BuildFullyConnected(c, 31), options, hybrid ? 1e-3 : 1e-5));
+      EXPECT_TRUE(Matches(BuildFullyConnected(c, 31), options, c.Bounds()));
     }
   }
 }
 
 // TFLite 2.9 rejects TANH and SIGN_BIT on float FC, but its hybrid kernel
-// applies them (ApplyActivationToVector).
-TEST(FullyConnectedTest, HybridTanhAndSignBit) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
+// applies them (ApplyActivationToVector). The GPU's kernels do not, so its
+// support check leaves these nodes to the CPU (this once gave silently wrong
+// answers on the GPU).
+TEST_P(FullyConnectedTest, HybridTanhAndSignBit) {
   for (ir::Activation activation : {ir::Activation::kTanh, ir::Activation::kSignBit}) {
     for (bool asymmetric : {false, true}) {
       FullyConnectedCase c;
@@ -144,7 +144,68 @@ TEST(FullyConnectedTest, HybridTanhAndSignBit) {
       c.activation = activation;
       test::CompareOptions options;
       options.label = c.Label();
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(BuildFullyConnected(c, 37), options, 1e-3));
+      options.allow_cpu_nodes = true;
+      test::CompareReport report;
+      // On the CPU whatever the backend: the hybrid CPU bound everywhere.
+      EXPECT_TRUE(Matches(BuildFullyConnected(c, 37), options, {1e-3, 1e-3, 1e-3}, &report));
+      EXPECT_EQ(report.gpu_nodes, 0) << c.Label();
+    }
+  }
+}
+
+// Every GEMM variant the heuristics or the tuner may pick (lower_conv.cc
+// GemmVariants), forced on this device so that each is checked against
+// TFLite: rows and channels around the 64 x 16 tiles and 16-channel steps
+// of gemm_tiled, rows around the 4 and 8 rows per workgroup of the K-split
+// kernels and K around their 64 invocations; then the same for 1x1 CONV_2D.
+TEST_P(FullyConnectedGpuTest, EveryGemmVariant) {
+  for (const char* variant : {"gemm_reg4x4", "gemm_tiled", "gemm_ksplit4", "gemm_ksplit8"}) {
+    int index = 0;
+    for (const ir::Shape& shape : std::vector<ir::Shape>{
+             {1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}, {9, 260}, {5, 1280}}) {
+      for (int units : {1, 5, 17, 64}) {
+        FullyConnectedCase c;
+        c.input_shape = shape;
+        c.units = units;
+        c.activation = kActivations[++index % 4];
+        test::CompareOptions options;
+        options.seed = index;
+        options.force_variant = variant;
+        options.label = std::string(variant) + " " + c.Label();
+        EXPECT_TRUE(Matches(BuildFullyConnected(c, 80 + index), options, c.Bounds()));
+      }
+    }
+    for (int hw : {7, 9}) {
+      test::ConvCase c;
+      c.height = c.width = hw;
+      c.filter_size = 1;
+      c.input_channels = hw == 7 ? 320 : 24;
+      c.output_channels = 40;
+      c.activation = ir::Activation::kRelu6;
+      ir::Graph graph;
+      ASSERT_TRUE(test::BuildConv(c, 99, &graph));
+      test::CompareOptions options;
+      options.force_variant = variant;
+      options.label = std::string(variant) + " " + c.Label();
+      EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
+    }
+  }
+}
+
+// The shared-memory kernels real GPUs get by default, forced on this device.
+TEST_P(FullyConnectedGpuTest, SharedMemoryTiledVariant) {
+  int index = 0;
+  for (const ir::Shape& shape : std::vector<ir::Shape>{{1, 16}, {65, 20}, {1, 640}}) {
+    for (int units : {1, 17}) {
+      FullyConnectedCase c;
+      c.input_shape = shape;
+      c.units = units;
+      c.activation = kActivations[++index % 4];
+      test::CompareOptions options;
+      options.seed = index;
+      options.shared_memory_kernels = true;
+      options.label = "shared-memory " + c.Label();
+      EXPECT_TRUE(Matches(BuildFullyConnected(c, 80 + index), options, c.Bounds()));
     }
   }
 }

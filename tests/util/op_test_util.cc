@@ -10,6 +10,7 @@
 #include "cpu_fallback/interpreter.h"
 #include "delegate/model_runner.h"
 #include "model/reader/model_reader.h"
+#include "model/transform/dequantize_model.h"
 #include "model/writer/model_writer.h"
 
 namespace vkd::test {
@@ -167,7 +168,14 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
 
   tools::TfLiteRunOptions to;
   to.num_threads = 1;
-  auto tfl = tools::TfLiteRunner::Create(*bytes, to);
+  StatusOr<std::vector<uint8_t>> reference_bytes = *bytes;
+  if (options.reference_dequantized) {
+    auto dequantized = transform::DequantizeModel(model->graph);
+    if (!dequantized.ok()) return fail("dequantize: " + dequantized.status().ToString());
+    reference_bytes = writer::SerializeGraph(dequantized->graph);
+    if (!reference_bytes.ok()) return fail("serialize: " + reference_bytes.status().ToString());
+  }
+  auto tfl = tools::TfLiteRunner::Create(*reference_bytes, to);
   if (!tfl.ok()) return fail("tflite create: " + tfl.status().ToString());
 
   for (int i = 0; i < interp->num_inputs(); ++i) {

@@ -41,6 +41,11 @@ struct CompareOptions {
   // Force this kernel variant (e.g. "gemm_ksplit8") wherever a kernel offers
   // it, so every variant the tuner may pick is checked against TFLite.
   std::string force_variant;
+  // TFLite runs the graph with its int8 constant weights dequantized to
+  // float32 (transform::DequantizeModel): the arithmetic the GPU does for
+  // hybrid ops, without TFLite's on-the-fly activation quantization, whose
+  // error would otherwise hide ours.
+  bool reference_dequantized = false;
 };
 
 struct CompareReport {

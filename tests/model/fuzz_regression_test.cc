@@ -1,4 +1,4 @@
-// Every input the fuzzers ever found a problem with (tests/unit/
+// Every input the fuzzers ever found a problem with (tests/model/
 // fuzz_regressions/), run the way fuzz/fuzz_model.cc runs them: the reader,
 // then the CPU interpreter's prepare and one invoke. Each must end in a
 // clean error or a result; under scripts/sanitize.sh (ASan + UBSan) any
@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(FuzzRegressions, EveryFindingEndsCleanly) {
-  const fs::path dir = fs::path(VKD_SOURCE_DIR) / "tests/unit/fuzz_regressions";
+  const fs::path dir = fs::path(VKD_SOURCE_DIR) / "tests/model/fuzz_regressions";
   int files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::ifstream f(entry.path(), std::ios::binary);

@@ -5,7 +5,7 @@
 //      tflite_plugin_create_delegate, as benchmark_model and Python do.
 // Every output is compared with the same TFLite without the delegate, on the
 // same inputs. The validation layer is on; any validation error fails.
-#include "tests/host/host_test_util.h"
+#include "tests/delegate/tflite/host_test_util.h"
 
 namespace vkd {
 namespace {
@@ -136,7 +136,7 @@ TEST_F(HostTest, UnsupportedOpStaysInTfLiteBetweenTwoPartitions) {
 // inside the host: partitions whose GPU kernels cannot be compiled, or whose
 // device fails at run time, are answered by vkdelegate's CPU kernels, so
 // TFLite's AllocateTensors and Invoke succeed with TFLite's answers (the
-// standalone side is tests/gpu_ops/fault_test.cc).
+// standalone side is tests/delegate/gpu/fault_test.cc).
 class HostFaultTest : public HostTest {
  protected:
   void TearDown() override {

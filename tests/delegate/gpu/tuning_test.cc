@@ -12,7 +12,7 @@
 
 #include "delegate/model_runner.h"
 #include "model/writer/graph_builder.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

@@ -18,7 +18,7 @@
 #include "model/reader/model_reader.h"
 #include "model/writer/graph_builder.h"
 #include "model/writer/model_writer.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

@@ -2,7 +2,7 @@
 // its own ModelRunner on one shared GPU context (one device, one queue), run
 // interleaved invokes with different inputs; every output equals the CPU
 // interpreter's for the same input, and the validation layer stays silent.
-// (Interpreters sharing one delegate inside TFLite: tests/host/.)
+// (Interpreters sharing one delegate inside TFLite: tests/delegate/tflite/.)
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,7 +12,7 @@
 
 #include "delegate/model_runner.h"
 #include "model/writer/graph_builder.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

@@ -1,7 +1,7 @@
 // The GPU compiler without a GPU or TFLite: what a small graph lowers to —
 // which kernels, with which post-ops fused, which nodes fold or alias — and
 // the support check's verdicts with their reasons. The GPU op tests
-// (tests/gpu_ops/) check the numbers on a device; these check the shape of
+// (tests/ops/, tests/delegate/gpu/) check the numbers on a device; these check the shape of
 // the program, so a fusion or lowering change shows here first.
 #include <gtest/gtest.h>
 

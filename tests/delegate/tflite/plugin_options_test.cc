@@ -1,7 +1,7 @@
 // The plug-in ABI as TFLite hosts call it (option keys and values, TFLite
 // GPU delegate's names, the device choice, bad input), and the delegate with
 // no Vulkan driver at all (the vkd_host_no_vulkan ctest run).
-#include "tests/host/host_test_util.h"
+#include "tests/delegate/tflite/host_test_util.h"
 
 namespace vkd {
 namespace {

@@ -4,7 +4,7 @@
 // the CPU at AllocateTensors with a reason; a device that fails at run time
 // (lost, a fence timeout) has that invoke and every later one answered by
 // the CPU kernels. Outputs always equal a CPU-only run. The plug-in's side is
-// in tests/host/tflite_host_test.cc.
+// in tests/delegate/tflite/tflite_host_test.cc.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,7 +12,7 @@
 
 #include "delegate/model_runner.h"
 #include "model/writer/graph_builder.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

@@ -54,7 +54,7 @@ class VulkanTest : public ::testing::Test {
   std::unique_ptr<Device> device_;
 };
 
-// The saxpy test shader (tests/gpu/shaders/saxpy.comp) as SPIR-V words;
+// The saxpy test shader (tests/gpu_runtime/shaders/saxpy.comp) as SPIR-V words;
 // empty when glslc was not found at build time.
 inline std::vector<uint32_t> SaxpySpirv() {
 #ifdef VKD_HAVE_TEST_SPIRV

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

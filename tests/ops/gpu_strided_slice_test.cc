@@ -2,16 +2,15 @@
 // negative strides (channel strides too, so lanes are gathered), negative
 // and out-of-range begin/end, begin/end masks, odd channel counts, batch 2;
 // and shrink masks staying on the CPU with a reason.
-#include "cpu_fallback/reference/strided_slice.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "cpu_fallback/reference/strided_slice.h"
 #include "model/writer/graph_builder.h"
-#include "tests/gpu_ops/gpu_test_util.h"
+#include "tests/util/gpu_test_util.h"
 
 namespace vkd {
 namespace {

@@ -1,0 +1,63 @@
+#include "tests/util/backend_test.h"
+
+#include <cmath>
+
+namespace vkd::test {
+
+const char* BackendName(Backend backend) {
+  switch (backend) {
+    case Backend::kCpuReference:
+      return "CpuReference";
+    case Backend::kCpuOptimized:
+      return "CpuOptimized";
+    case Backend::kGpuFp32:
+      return "GpuFp32";
+    case Backend::kGpuFp16:
+      return "GpuFp16";
+  }
+  return "?";
+}
+
+std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info) {
+  return BackendName(info.param);
+}
+
+void BackendTest::SetUp() {
+  if (!TfLiteAvailable()) GTEST_SKIP() << "TFLite reference not built";
+  if (OnGpu() && !GpuAvailable()) GTEST_SKIP() << "no Vulkan device with validation";
+}
+
+Bounds Bounds::Dot(int64_t length, double cpu_bound) {
+  return Bounds(cpu_bound, kGpuFp32Tolerance,
+                std::max(kGpuFp16Tolerance, 1.5e-3 * std::sqrt(static_cast<double>(length))));
+}
+
+Bounds Bounds::Hybrid(int64_t length) {
+  Bounds bounds = Dot(length, 1e-3);
+  bounds.gpu_against_dequantized = true;
+  return bounds;
+}
+
+double BackendTest::Bound(const Bounds& bounds) const {
+  switch (backend()) {
+    case Backend::kGpuFp32:
+      return bounds.gpu_fp32;
+    case Backend::kGpuFp16:
+      return bounds.gpu_fp16;
+    default:
+      return bounds.cpu;
+  }
+}
+
+::testing::AssertionResult BackendTest::Matches(const ir::Graph& graph, CompareOptions options,
+                                                const Bounds& bounds, CompareReport* report) const {
+  options.use_reference = backend() == Backend::kCpuReference;
+  options.use_gpu = OnGpu();
+  options.fp16 = backend() == Backend::kGpuFp16;
+  if (OnGpu() && bounds.gpu_against_dequantized) options.reference_dequantized = true;
+  auto result = MatchesTfLite(graph, options, Bound(bounds), report);
+  if (!result) result << "(" << BackendName(backend()) << ")";
+  return result;
+}
+
+}  // namespace vkd::test
