@@ -60,4 +60,18 @@ double BackendTest::Bound(const Bounds& bounds) const {
   return result;
 }
 
+::testing::AssertionResult BackendTest::MatchesInDispatches(const ir::Graph& graph,
+                                                            const CompareOptions& options,
+                                                            int dispatches,
+                                                            const Bounds& bounds) const {
+  CompareReport report;
+  auto result = Matches(graph, options, bounds, &report);
+  if (result && OnGpu() && report.dispatches != dispatches) {
+    return ::testing::AssertionFailure()
+           << "[" << options.label << "] " << report.dispatches << " dispatches, expected "
+           << dispatches << " (" << BackendName(backend()) << ")";
+  }
+  return result;
+}
+
 }  // namespace vkd::test

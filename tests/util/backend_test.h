@@ -73,6 +73,11 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
   ::testing::AssertionResult Matches(const ir::Graph& graph, CompareOptions options,
                                      const Bounds& bounds = {},
                                      CompareReport* report = nullptr) const;
+  // Matches, and on a GPU backend the graph takes exactly `dispatches`
+  // compute dispatches per invoke (fusion and aliasing did their job).
+  ::testing::AssertionResult MatchesInDispatches(const ir::Graph& graph,
+                                                 const CompareOptions& options, int dispatches,
+                                                 const Bounds& bounds = {}) const;
 };
 
 }  // namespace vkd::test
