@@ -1,12 +1,13 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D against TFLite 2.9, float32: filter,
-// stride, SAME/VALID padding (odd totals, filters wider than the input under
-// SAME), odd channel counts, fused activations, threads.
+// AVERAGE_POOL_2D and MAX_POOL_2D against TFLite 2.9 on every backend,
+// float32: filter, stride, SAME/VALID padding (odd totals, filters wider than
+// the input under SAME), odd channel counts, batch, fused activations, global
+// pools, threads; on the GPU each is one dispatch.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -17,7 +18,7 @@ using ir::OpType;
 using ir::Padding;
 using ir::Shape;
 
-constexpr double kTolerance = 1e-5;
+VKD_BACKEND_TEST_SUITE(PoolTest, kAllBackends);
 
 int OutSize(Padding padding, int in, int filter, int stride) {
   return padding == Padding::kSame ? (in + stride - 1) / stride : (in - filter + stride) / stride;
@@ -42,9 +43,8 @@ std::string Label(OpType op, const Shape& in, const ir::Pool2DOptions& o, int th
          " act=" + ir::ActivationName(o.activation) + " threads=" + std::to_string(threads);
 }
 
-TEST(PoolTest, FilterStridePaddingSweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
-  const Shape inputs[] = {{1, 7, 9, 3}, {2, 8, 8, 5}, {1, 5, 4, 1}, {1, 1, 1, 4}};
+TEST_P(PoolTest, FilterStridePaddingSweep) {
+  const Shape inputs[] = {{1, 7, 9, 3}, {2, 8, 8, 5}, {1, 5, 4, 1}, {1, 1, 1, 4}, {2, 7, 6, 8}};
   const std::pair<int, int> filters[] = {{1, 1}, {2, 2}, {3, 3}, {3, 2}, {2, 5}};
   const std::pair<int, int> strides[] = {{1, 1}, {2, 2}, {3, 1}};
   for (OpType op : {OpType::kAveragePool2d, OpType::kMaxPool2d}) {
@@ -62,7 +62,7 @@ TEST(PoolTest, FilterStridePaddingSweep) {
             test::CompareOptions opts;
             opts.seed = 31;
             opts.label = Label(op, in, o, 1);
-            EXPECT_TRUE(test::BothKernelsMatchTfLite(PoolGraph(op, in, o), opts, kTolerance));
+            EXPECT_TRUE(MatchesInDispatches(PoolGraph(op, in, o), opts, 1));
           }
         }
       }
@@ -70,8 +70,7 @@ TEST(PoolTest, FilterStridePaddingSweep) {
   }
 }
 
-TEST(PoolTest, FusedActivations) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(PoolTest, FusedActivations) {
   for (OpType op : {OpType::kAveragePool2d, OpType::kMaxPool2d}) {
     for (Activation act : {Activation::kRelu, Activation::kRelu6, Activation::kReluN1To1}) {
       ir::Pool2DOptions o;
@@ -85,23 +84,22 @@ TEST(PoolTest, FusedActivations) {
       opts.input_min = -8.0f;
       opts.input_max = 8.0f;
       opts.label = Label(op, in, o, 1);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(PoolGraph(op, in, o), opts, kTolerance));
+      EXPECT_TRUE(MatchesInDispatches(PoolGraph(op, in, o), opts, 1));
     }
   }
 }
 
-// Global pooling (the classifier-head case) and a big threaded case.
-TEST(PoolTest, GlobalAndThreaded) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+// Global pooling (the classifier-head case, stride 1 and 2), and big
+// threaded cases.
+TEST_P(PoolTest, GlobalAndThreaded) {
   struct Case {
     Shape in;
     int filter, stride;
     Padding padding;
   };
   const Case cases[] = {
-      {{1, 7, 7, 64}, 7, 1, Padding::kValid},
-      {{2, 6, 6, 21}, 6, 6, Padding::kValid},
-      {{1, 64, 64, 24}, 3, 2, Padding::kSame},
+      {{1, 7, 7, 64}, 7, 1, Padding::kValid},   {{2, 7, 7, 37}, 7, 2, Padding::kValid},
+      {{2, 6, 6, 21}, 6, 6, Padding::kValid},   {{1, 64, 64, 24}, 3, 2, Padding::kSame},
       {{1, 63, 65, 17}, 2, 2, Padding::kValid},
   };
   for (OpType op : {OpType::kAveragePool2d, OpType::kMaxPool2d}) {
@@ -114,7 +112,7 @@ TEST(PoolTest, GlobalAndThreaded) {
       opts.seed = 12;
       opts.num_threads = 2;
       opts.label = Label(op, c.in, o, 2);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(PoolGraph(op, c.in, o), opts, kTolerance));
+      EXPECT_TRUE(MatchesInDispatches(PoolGraph(op, c.in, o), opts, 1));
     }
   }
 }

@@ -3,9 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -14,7 +15,8 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-constexpr double kTolerance = 1e-5;
+VKD_BACKEND_TEST_SUITE(SoftmaxTest, kAllBackends);
+VKD_BACKEND_TEST_SUITE(SoftmaxGpuTest, kGpuBackends);
 
 ir::Graph SoftmaxGraph(const Shape& shape, float beta) {
   writer::GraphBuilder g;
@@ -25,8 +27,7 @@ ir::Graph SoftmaxGraph(const Shape& shape, float beta) {
   return g.Build();
 }
 
-TEST(SoftmaxTest, ShapeBetaSweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(SoftmaxTest, ShapeBetaSweep) {
   const Shape shapes[] = {{5}, {1, 10}, {3, 1001}, {2, 3, 7}, {1, 4, 4, 13}, {2, 1}};
   for (const Shape& shape : shapes) {
     for (float beta : {1.0f, 0.5f, 4.0f}) {
@@ -37,14 +38,13 @@ TEST(SoftmaxTest, ShapeBetaSweep) {
         opts.input_max = range;
         opts.label = "SOFTMAX " + ir::ShapeToString(shape) + " beta=" + std::to_string(beta) +
                      " range=" + std::to_string(range);
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(SoftmaxGraph(shape, beta), opts, kTolerance));
+        EXPECT_TRUE(MatchesInDispatches(SoftmaxGraph(shape, beta), opts, 1));
       }
     }
   }
 }
 
-TEST(SoftmaxTest, Threaded) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(SoftmaxTest, Threaded) {
   for (const Shape& shape : {Shape{64, 1001}, Shape{1, 32, 32, 21}}) {
     test::CompareOptions opts;
     opts.seed = 52;
@@ -52,7 +52,29 @@ TEST(SoftmaxTest, Threaded) {
     opts.input_min = -5.0f;
     opts.input_max = 5.0f;
     opts.label = "SOFTMAX " + ir::ShapeToString(shape) + " threads=2";
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(SoftmaxGraph(shape, 1.0f), opts, kTolerance));
+    EXPECT_TRUE(MatchesInDispatches(SoftmaxGraph(shape, 1.0f), opts, 1));
+  }
+}
+
+// Both SOFTMAX variants (one invocation per pixel; a workgroup per pixel),
+// each forced; the device's own choice runs in the bodies above.
+TEST_P(SoftmaxGpuTest, EveryVariant) {
+  int index = 0;
+  for (const char* variant : {"softmax_pixel", "softmax_wg"}) {
+    for (float beta : {1.0f, 0.5f}) {
+      for (int c : {1, 3, 5, 1001}) {
+        for (const Shape& shape : std::vector<Shape>{{3, c}, {2, 3, 4, c}, {1, 1, 1, c}}) {
+          test::CompareOptions opts;
+          opts.seed = ++index;
+          opts.input_min = -8.0f;
+          opts.input_max = 8.0f;
+          opts.force_variant = variant;
+          opts.label = "SOFTMAX " + ir::ShapeToString(shape) + " beta " + std::to_string(beta) +
+                       " " + variant;
+          EXPECT_TRUE(MatchesInDispatches(SoftmaxGraph(shape, beta), opts, 1));
+        }
+      }
+    }
   }
 }
 

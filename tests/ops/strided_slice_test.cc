@@ -1,7 +1,10 @@
-// STRIDED_SLICE against TFLite 2.9: ranks 1..5, positive and negative
-// strides, negative and out-of-range begin/end (clamped by direction),
-// begin/end/shrink masks, float32 and int32.
-#include "cpu_fallback/reference/strided_slice.h"
+// STRIDED_SLICE against TFLite 2.9 on every backend: ranks 1..5, positive and
+// negative strides (channel strides too, so GPU lanes are gathered), negative
+// and out-of-range begin/end (clamped by direction), begin/end/shrink masks,
+// odd channel counts, batch; float32 everywhere, int32 on the CPU kernels.
+// The GPU takes ranks up to 4 without a shrink mask; every other case must
+// stay on the CPU there, and still match.
+#include "ops/strided_slice.h"
 
 #include <gtest/gtest.h>
 
@@ -11,12 +14,12 @@
 
 #include "cpu_fallback/interpreter.h"
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
 
-constexpr double kTolerance = 1e-5;
+VKD_BACKEND_TEST_SUITE(StridedSliceTest, kAllBackends);
 
 struct SliceCase {
   ir::Shape in;
@@ -30,6 +33,19 @@ struct SliceCase {
   }
 };
 
+// The output shape, by ops/'s rule (shared by every backend).
+ir::Shape OutShape(const SliceCase& c) {
+  const int rank = static_cast<int>(c.in.size());
+  ops::StridedSliceParams p;
+  ops::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
+                           c.begin_mask, c.end_mask, c.shrink_mask, &p);
+  ir::Shape out;
+  for (int d = 0; d < rank; ++d) {
+    if (!((c.shrink_mask >> d) & 1)) out.push_back(p.out_dims[d]);
+  }
+  return out;
+}
+
 ir::Graph SliceGraph(const SliceCase& c, ir::DataType type) {
   writer::GraphBuilder g;
   const int rank = static_cast<int>(c.in.size());
@@ -37,19 +53,10 @@ ir::Graph SliceGraph(const SliceCase& c, ir::DataType type) {
   const int b = g.AddConstant<int32_t>({rank}, c.begin, "begin");
   const int e = g.AddConstant<int32_t>({rank}, c.end, "end");
   const int s = g.AddConstant<int32_t>({rank}, c.strides, "strides");
-  // The declared shape; both runtimes compute their own. A zero stride
-  // (an error case) keeps the input's.
-  ir::Shape out = c.in;
-  if (std::find(c.strides.begin(), c.strides.end(), 0) == c.strides.end()) {
-    ops::StridedSliceParams p;
-    ops::ResolveStridedSlice(rank, c.in.data(), c.begin.data(), c.end.data(), c.strides.data(),
-                             c.begin_mask, c.end_mask, c.shrink_mask, &p);
-    out.clear();
-    for (int d = 0; d < rank; ++d) {
-      if (!((c.shrink_mask >> d) & 1)) out.push_back(p.out_dims[d]);
-    }
-  }
-  const int y = g.AddTensor(type, out, "y");
+  // The declared shape; both runtimes compute their own. A zero stride (an
+  // error case) keeps the input's.
+  const bool zero_stride = std::find(c.strides.begin(), c.strides.end(), 0) != c.strides.end();
+  const int y = g.AddTensor(type, zero_stride ? c.in : OutShape(c), "y");
   ir::StridedSliceOptions o;
   o.begin_mask = c.begin_mask;
   o.end_mask = c.end_mask;
@@ -59,36 +66,53 @@ ir::Graph SliceGraph(const SliceCase& c, ir::DataType type) {
   return g.Build();
 }
 
-TEST(StridedSliceTest, Sweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+bool GpuTakes(const SliceCase& c) {
+  return c.in.size() <= 4 && c.shrink_mask == 0 && ir::NumElements(OutShape(c)) > 0;
+}
+
+TEST_P(StridedSliceTest, Sweep) {
   const SliceCase cases[] = {
       {{10}, {1}, {8}, {3}},
       {{10}, {-2}, {-9}, {-2}},
-      {{10}, {-20}, {20}, {1}},   // clamped forward
+      {{13}, {-20}, {20}, {1}},   // clamped forward
       {{10}, {20}, {-20}, {-3}},  // clamped backward
       {{10}, {5}, {2}, {1}},      // empty
       {{4, 6}, {1, -1}, {3, 0}, {1, -1}},
       {{3, 5, 7}, {0, 4, 1}, {3, -6, 7}, {2, -2, 3}},
       {{1, 6, 7, 5}, {0, 1, 0, 1}, {1, 6, 7, 4}, {1, 2, 3, 1}},
+      {{1, 6, 7, 13}, {0, 1, 2, 4}, {1, 6, 7, 13}, {1, 1, 1, 1}},  // 4-aligned channel start
+      {{1, 6, 7, 13}, {0, 0, 0, 0}, {1, 6, 7, 9}, {1, 2, 2, 1}},   // channel end mid-block
+      {{1, 6, 7, 13}, {0, 1, 0, 1}, {1, 6, 7, 13}, {1, 2, 3, 3}},
       {{2, 5, 4, 13}, {-1, 4, -1, 12}, {-3, 0, -5, 0}, {-1, -1, -2, -5}},
+      {{2, 5, 4, 3}, {1, 0, 0, 0}, {2, 5, 4, 3}, {1, 1, 1, 1}},  // batch
+      {{2, 3, 4, 1}, {0, 2, 3, 0}, {2, -4, -5, 1}, {1, -1, -1, 1}},
       {{2, 3, 4, 3, 2}, {0, 1, 0, 2, 1}, {2, 3, 4, 0, 2}, {1, 1, 2, -1, 1}},
       // Masks: begin/end ignore the values given, shrink drops an axis.
-      {{4, 6}, {3, 5}, {0, 0}, {1, -2}, 1, 2, 0},
+      {{4, 6}, {3, 5}, {3, 0}, {1, -2}, 1, 2, 0},
+      {{4, 6}, {3, 5}, {0, 0}, {1, -2}, 1, 2, 0},  // empty along axis 0
+      {{2, 5, 4, 6}, {0, -2, 0, 1}, {0, 5, 4, 5}, {1, 1, 1, 2}, 1, 9, 0},
+      {{2, 5, 4, 6}, {1, 3, 2, 5}, {0, 0, 0, 0}, {1, -1, 1, -1}, 0, 15, 0},
       {{3, 5, 7}, {1, 0, -1}, {2, 5, 0}, {1, 2, -1}, 0, 4, 1},
       {{2, 5, 4, 6}, {0, -2, 0, 1}, {0, 0, 4, 5}, {1, 1, 1, 2}, 1, 9, 2},
+      {{2, 5, 4, 6}, {0, 1, 0, 0}, {2, 2, 4, 6}, {1, 1, 1, 1}, 0, 0, 2},
   };
   int index = 0;
   for (const SliceCase& c : cases) {
     for (ir::DataType type : {ir::DataType::kFloat32, ir::DataType::kInt32}) {
+      ++index;
+      if (OnGpu() && type != ir::DataType::kFloat32) continue;
       test::CompareOptions opts;
-      opts.seed = 30 + index++;
+      opts.seed = 30 + index;
       opts.label = "STRIDED_SLICE " + std::string(ir::DataTypeName(type)) + " " + c.Label();
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(SliceGraph(c, type), opts, kTolerance));
+      opts.allow_cpu_nodes = !GpuTakes(c);
+      test::CompareReport report;
+      EXPECT_TRUE(Matches(SliceGraph(c, type), opts, {}, &report));
+      if (OnGpu()) EXPECT_EQ(report.gpu_nodes, GpuTakes(c) ? 1 : 0) << opts.label;
     }
   }
 }
 
-TEST(StridedSliceTest, PrepareErrors) {
+TEST(StridedSlicePrepareTest, Errors) {
   auto prepare = [](const ir::Graph& graph) {
     auto interp = cpu::Interpreter::Create(graph, cpu::InterpreterOptions{});
     if (!interp.ok()) return interp.status();
