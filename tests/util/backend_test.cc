@@ -1,6 +1,9 @@
 #include "tests/util/backend_test.h"
 
 #include <cmath>
+#include <cstring>
+
+#include "delegate/model_runner.h"
 
 namespace vkd::test {
 
@@ -72,6 +75,38 @@ double BackendTest::Bound(const Bounds& bounds) const {
            << dispatches << " (" << BackendName(backend()) << ")";
   }
   return result;
+}
+
+std::vector<float> BackendTest::RunFloat(const ir::Graph& graph,
+                                         const std::vector<std::vector<float>>& inputs) const {
+  RunnerOptions ro;
+  ro.cpu.use_reference_kernels = backend() == Backend::kCpuReference;
+  ro.use_gpu = OnGpu();
+  ro.warn_on_fallback = false;
+  if (OnGpu()) ro.shared_context = SharedGpuContext(backend() == Backend::kGpuFp16);
+  auto runner = ModelRunner::Create(graph, ro);
+  if (!runner.ok()) {
+    ADD_FAILURE() << "create: " << runner.status().ToString();
+    return {};
+  }
+  if (Status s = (*runner)->AllocateTensors(); !s.ok()) {
+    ADD_FAILURE() << "allocate: " << s.ToString();
+    return {};
+  }
+  if (OnGpu() && (*runner)->plan().num_gpu_nodes() != static_cast<int>(graph.nodes.size())) {
+    ADD_FAILURE() << "not every node on the GPU: " << (*runner)->gpu_fallback_reason();
+    return {};
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::memcpy((*runner)->input_data(static_cast<int>(i)), inputs[i].data(),
+                inputs[i].size() * sizeof(float));
+  }
+  if (Status s = (*runner)->Invoke(); !s.ok()) {
+    ADD_FAILURE() << "invoke: " << s.ToString();
+    return {};
+  }
+  const float* out = reinterpret_cast<const float*>((*runner)->output_data(0));
+  return std::vector<float>(out, out + (*runner)->interpreter().output_tensor(0).num_elements());
 }
 
 }  // namespace vkd::test

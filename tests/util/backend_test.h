@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tests/util/gpu_test_util.h"
 
@@ -78,6 +79,12 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
   ::testing::AssertionResult MatchesInDispatches(const ir::Graph& graph,
                                                  const CompareOptions& options, int dispatches,
                                                  const Bounds& bounds = {}) const;
+  // Runs `graph` on this backend alone (every node on the GPU for a GPU
+  // backend) with float `inputs` and returns output 0; empty after a test
+  // failure. For graphs TFLite refuses, checked against values worked out by
+  // hand.
+  std::vector<float> RunFloat(const ir::Graph& graph,
+                              const std::vector<std::vector<float>>& inputs) const;
 };
 
 }  // namespace vkd::test
