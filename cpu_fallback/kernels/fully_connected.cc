@@ -14,6 +14,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/fully_connected_shape.h"
 #include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/reference/fully_connected.h"
 #include "cpu_fallback/xnnpack/xnn_backend.h"
@@ -142,17 +143,7 @@ Status Prepare(KernelContext& ctx) {
     if (state->use_optimized) state->dequantized_input.assign(static_cast<size_t>(total), 0.0f);
   }
 
-  if (options.keep_num_dims) {
-    VKD_CHECK_ARG(!input.shape.empty() && input.shape.back() == shape.input_size,
-                  "keep_num_dims: input's last dimension " +
-                      (input.shape.empty() ? std::string("(scalar)") : Str(input.shape.back())) +
-                      " != weights' input size " + Str(shape.input_size));
-    ir::Shape out = input.shape;
-    out.back() = shape.num_units;
-    ctx.output(0).shape = out;
-  } else {
-    ctx.output(0).shape = {shape.batches, shape.num_units};
-  }
+  VKD_RETURN_IF_ERROR(SetFullyConnectedOutputShape(ctx, input, shape, options.keep_num_dims));
   ctx.state() = std::move(state);
   return Status::Ok();
 }
