@@ -71,20 +71,11 @@ Status Prepare(KernelContext& ctx) {
   }
   if (options.shuffled_weights) return UnimplementedError("SHUFFLED4x16INT8 weights");
   VKD_RETURN_IF_ERROR(CheckFusedActivation(options.activation));
-  VKD_CHECK_ARG(weights.shape.size() == 2,
-                "weights must be 2-D [units, input size], got " + ir::ShapeToString(weights.shape));
 
   auto state = std::make_unique<FullyConnectedState>();
   ref::FullyConnectedShape& shape = state->shape;
-  shape.num_units = weights.shape[0];
-  shape.input_size = weights.shape[1];
-  VKD_CHECK_ARG(shape.input_size > 0, "weights have input size 0");
+  VKD_RETURN_IF_ERROR(ReadFullyConnectedShape(input, weights, "input", "weights", &shape));
   const int64_t total = input.num_elements();
-  VKD_CHECK_ARG(total % shape.input_size == 0,
-                "input " + ir::ShapeToString(input.shape) + " has " + Str(total) +
-                    " elements, not a multiple of the weights' input size " +
-                    Str(shape.input_size));
-  shape.batches = static_cast<int>(total / shape.input_size);
   if (ctx.has_input(kBias)) {
     const ir::Tensor& bias = ctx.input(kBias);
     if (bias.type != ir::DataType::kFloat32)

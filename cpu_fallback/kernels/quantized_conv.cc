@@ -311,21 +311,11 @@ Status QuantizedFullyConnectedPrepare(KernelContext& ctx) {
   const ir::Tensor& weights = ctx.input(kFilter);
   const auto options = ctx.options<ir::FullyConnectedOptions>();
   if (options.shuffled_weights) return UnimplementedError("SHUFFLED4x16INT8 weights");
-  VKD_CHECK_ARG(weights.shape.size() == 2,
-                "input 1 (weights): must be 2-D [units, input size], got " +
-                    ir::ShapeToString(weights.shape));
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::FullyConnectedShape& shape = state->fc_shape;
-  shape.num_units = weights.shape[0];
-  shape.input_size = weights.shape[1];
-  VKD_CHECK_ARG(shape.input_size > 0, "input 1 (weights): input size 0");
-  const int64_t total = input.num_elements();
-  VKD_CHECK_ARG(total % shape.input_size == 0,
-                "input 0: " + ir::ShapeToString(input.shape) + " has " + Str(total) +
-                    " elements, not a multiple of the weights' input size " +
-                    Str(shape.input_size));
-  shape.batches = static_cast<int>(total / shape.input_size);
+  VKD_RETURN_IF_ERROR(
+      ReadFullyConnectedShape(input, weights, "input 0", "input 1 (weights)", &shape));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, shape.num_units));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kFullyConnected, shape.num_units,
                                  /*per_channel_dim=*/-1, options.activation, &state->params));
