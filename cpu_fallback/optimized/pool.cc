@@ -1,3 +1,5 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D, float and int8/uint8, over output rows
+// split across the thread pool; the window clipping is reference/pool.h's.
 #include "cpu_fallback/optimized/pool.h"
 
 #include <algorithm>
@@ -7,6 +9,18 @@
 
 namespace vkd::opt {
 namespace {
+
+// Splits the batch * out_h output rows of a pool over the thread pool and
+// calls rows(begin, end) on each chunk. A chunk should carry ~32K
+// multiply-adds before it is worth a worker.
+template <typename Rows>
+void ParallelRows(const ref::Pool2DParams& p, cpu::ThreadPool& pool, Rows rows) {
+  const int64_t num_rows = static_cast<int64_t>(p.batch) * p.out_h;
+  const int64_t work_per_row =
+      std::max<int64_t>(1, static_cast<int64_t>(p.out_w) * p.channels * p.filter_h * p.filter_w);
+  const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
+  pool.ParallelFor(num_rows, min_rows, rows);
+}
 
 struct Job {
   const ref::Pool2DParams* p;
@@ -23,13 +37,9 @@ void PoolRows(const Job& job, int64_t begin, int64_t end) {
   for (int64_t row = begin; row < end; ++row) {
     const int b = static_cast<int>(row / p.out_h);
     const int out_y = static_cast<int>(row % p.out_h);
-    const int in_y_origin = out_y * p.stride_h - p.pad_h;
-    const int y0 = std::max(0, in_y_origin);
-    const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+    const auto [y0, y1] = ref::ClippedPoolSpan(out_y, p.stride_h, p.pad_h, p.filter_h, p.in_h);
     for (int out_x = 0; out_x < p.out_w; ++out_x) {
-      const int in_x_origin = out_x * p.stride_w - p.pad_w;
-      const int x0 = std::max(0, in_x_origin);
-      const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+      const auto [x0, x1] = ref::ClippedPoolSpan(out_x, p.stride_w, p.pad_w, p.filter_w, p.in_w);
       float* acc = job.out + (row * p.out_w + out_x) * c_count;
       const float init = kAverage ? 0.0f : std::numeric_limits<float>::lowest();
       std::fill(acc, acc + c_count, init);
@@ -59,12 +69,7 @@ void PoolRows(const Job& job, int64_t begin, int64_t end) {
 template <bool kAverage>
 void Run(const ref::Pool2DParams& p, const float* in, float* out, cpu::ThreadPool& pool) {
   const Job job{&p, in, out};
-  const int64_t rows = static_cast<int64_t>(p.batch) * p.out_h;
-  // A chunk should carry ~32K multiply-adds before it is worth a worker.
-  const int64_t work_per_row =
-      std::max<int64_t>(1, static_cast<int64_t>(p.out_w) * p.channels * p.filter_h * p.filter_w);
-  const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
-  pool.ParallelFor(rows, min_rows, [&job](int64_t b, int64_t e) { PoolRows<kAverage>(job, b, e); });
+  ParallelRows(p, pool, [&job](int64_t b, int64_t e) { PoolRows<kAverage>(job, b, e); });
 }
 
 }  // namespace
@@ -101,13 +106,9 @@ void PoolRowsQuantized(const QuantizedJob<T>& job, int64_t begin, int64_t end) {
   for (int64_t row = begin; row < end; ++row) {
     const int b = static_cast<int>(row / p.out_h);
     const int out_y = static_cast<int>(row % p.out_h);
-    const int in_y_origin = out_y * p.stride_h - p.pad_h;
-    const int y0 = std::max(0, in_y_origin);
-    const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+    const auto [y0, y1] = ref::ClippedPoolSpan(out_y, p.stride_h, p.pad_h, p.filter_h, p.in_h);
     for (int out_x = 0; out_x < p.out_w; ++out_x) {
-      const int in_x_origin = out_x * p.stride_w - p.pad_w;
-      const int x0 = std::max(0, in_x_origin);
-      const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+      const auto [x0, x1] = ref::ClippedPoolSpan(out_x, p.stride_w, p.pad_w, p.filter_w, p.in_w);
       const int32_t count = (y1 - y0) * (x1 - x0);
       T* out = job.out + (row * p.out_w + out_x) * c_count;
       for (int c0 = 0; c0 < c_count; c0 += kTranche) {
@@ -142,12 +143,8 @@ void PoolRowsQuantized(const QuantizedJob<T>& job, int64_t begin, int64_t end) {
 template <bool kAverage, typename T>
 void RunQuantized(const ref::Pool2DParams& p, const T* in, T* out, cpu::ThreadPool& pool) {
   const QuantizedJob<T> job{&p, in, out};
-  const int64_t rows = static_cast<int64_t>(p.batch) * p.out_h;
-  const int64_t work_per_row =
-      std::max<int64_t>(1, static_cast<int64_t>(p.out_w) * p.channels * p.filter_h * p.filter_w);
-  const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
-  pool.ParallelFor(rows, min_rows,
-                   [&job](int64_t b, int64_t e) { PoolRowsQuantized<kAverage, T>(job, b, e); });
+  ParallelRows(p, pool,
+               [&job](int64_t b, int64_t e) { PoolRowsQuantized<kAverage, T>(job, b, e); });
 }
 
 }  // namespace
