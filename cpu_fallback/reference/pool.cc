@@ -1,3 +1,5 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D reference kernels (float, int8/uint8) and
+// the output-size and padding rules pooling shares with TFLite.
 #include "cpu_fallback/reference/pool.h"
 
 #include <algorithm>
