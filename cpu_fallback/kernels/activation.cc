@@ -117,10 +117,7 @@ Status CheckFloatType(const char* what, ir::DataType type) {
 
 template <Unary kOp>
 Status PrepareUnary(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   auto state = std::make_unique<UnaryState>();
   state->alpha = ctx.options<ir::LeakyReluOptions>().alpha;
   const ir::DataType type = ctx.input(0).type;

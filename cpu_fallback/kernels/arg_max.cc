@@ -36,21 +36,9 @@ Status Prepare(KernelContext& ctx) {
   if (out.type != ir::DataType::kInt32 && out.type != ir::DataType::kInt64) {
     return InvalidArgumentError(TypeMismatch("output 0 (must be INT32 or INT64)", out.type));
   }
-  if ((axis.type != ir::DataType::kInt32 && axis.type != ir::DataType::kInt64) ||
-      axis.num_elements() != 1) {
-    return InvalidArgumentError("input 1 (axis): " + std::string(ir::DataTypeName(axis.type)) +
-                                " " + ir::ShapeToString(axis.shape) +
-                                " is not a single INT32 or INT64 value");
-  }
-  if (!axis.is_constant()) return UnimplementedError("input 1 (axis) must be constant");
   const int rank = static_cast<int>(in.shape.size());
-  int64_t a = axis.type == ir::DataType::kInt32 ? axis.const_data<int32_t>()[0]
-                                                : axis.const_data<int64_t>()[0];
-  if (a < -rank || a >= rank) {
-    return InvalidArgumentError("input 1 (axis): " + std::to_string(a) + " out of range for " +
-                                ir::ShapeToString(in.shape));
-  }
-  if (a < 0) a += rank;
+  int a = 0;
+  VKD_RETURN_IF_ERROR(ReadConstantAxis(axis, in.shape, rank, &a));
   auto state = std::make_unique<ArgState>();
   ir::Shape out_shape;
   for (int d = 0; d < rank; ++d) {

@@ -202,14 +202,7 @@ Status ConvPrepare(KernelContext& ctx) {
 
   auto state = std::make_unique<ConvState>();
   ref::ConvGeometry& g = state->geometry;
-  g.batches = input.shape[0];
-  g.input_height = input.shape[1];
-  g.input_width = input.shape[2];
-  g.input_depth = input.shape[3];
-  g.output_depth = filter.shape[0];
-  g.filter_height = filter.shape[1];
-  g.filter_width = filter.shape[2];
-  g.filter_input_depth = filter.shape[3];
+  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/false, &g));
   VKD_CHECK_ARG(g.filter_input_depth > 0 && g.input_depth % g.filter_input_depth == 0,
                 "input channels " + Str(g.input_depth) + " != filter channels " +
                     Str(g.filter_input_depth) + " (nor a multiple, for grouped conv)");
@@ -252,9 +245,7 @@ Status ConvPrepare(KernelContext& ctx) {
                                     ConstBias(ctx), state->activation_min, state->activation_max);
     if (state->xnn_op) state->library = "xnnpack";
     if (state->xnn_op) {
-      ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-      ctx.state() = std::move(state);
-      return Status::Ok();
+      return FinishConvPrepare(ctx, g, std::move(state));
     }
   }
   if (state->use_optimized && state->hybrid && !input.is_constant() && HybridSumsAreExact(g)) {
@@ -278,9 +269,7 @@ Status ConvPrepare(KernelContext& ctx) {
       state->dequantized_input.assign(input_size + 16, 0.0f);
       state->accumulators.assign(
           static_cast<size_t>(g.batches) * g.output_height * g.output_width * g.output_depth, 0.0f);
-      ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-      ctx.state() = std::move(state);
-      return Status::Ok();
+      return FinishConvPrepare(ctx, g, std::move(state));
     }
   }
   if (state->use_optimized) {
@@ -290,9 +279,7 @@ Status ConvPrepare(KernelContext& ctx) {
   }
   if (state->hybrid) SizeHybridScratch(g, state->use_optimized, /*conv=*/true, state.get());
 
-  ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-  ctx.state() = std::move(state);
-  return Status::Ok();
+  return FinishConvPrepare(ctx, g, std::move(state));
 }
 
 Status ConvEval(KernelContext& ctx) {
@@ -342,18 +329,7 @@ Status DepthwisePrepare(KernelContext& ctx) {
 
   auto state = std::make_unique<ConvState>();
   ref::ConvGeometry& g = state->geometry;
-  g.batches = input.shape[0];
-  g.input_height = input.shape[1];
-  g.input_width = input.shape[2];
-  g.input_depth = input.shape[3];
-  g.filter_height = filter.shape[1];
-  g.filter_width = filter.shape[2];
-  g.filter_input_depth = 1;
-  g.output_depth = filter.shape[3];
-  // TFLite derives the multiplier from the shapes too; the option is redundant.
-  VKD_CHECK_ARG(g.input_depth > 0 && g.output_depth % g.input_depth == 0,
-                "filter channels " + Str(g.output_depth) +
-                    " are not a multiple of input channels " + Str(g.input_depth));
+  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/true, &g));
   VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   GetActivationRange(options.activation, &state->activation_min, &state->activation_max);
 
@@ -390,9 +366,7 @@ Status DepthwisePrepare(KernelContext& ctx) {
   }
   if (state->hybrid) SizeHybridScratch(g, state->use_optimized, /*conv=*/false, state.get());
 
-  ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-  ctx.state() = std::move(state);
-  return Status::Ok();
+  return FinishConvPrepare(ctx, g, std::move(state));
 }
 
 Status DepthwiseEval(KernelContext& ctx) {

@@ -14,6 +14,7 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/fully_connected_shape.h"
 #include "cpu_fallback/kernels/quantized_conv.h"
 #include "cpu_fallback/reference/fully_connected.h"
 #include "cpu_fallback/xnnpack/xnn_backend.h"
@@ -70,20 +71,11 @@ Status Prepare(KernelContext& ctx) {
   }
   if (options.shuffled_weights) return UnimplementedError("SHUFFLED4x16INT8 weights");
   VKD_RETURN_IF_ERROR(CheckFusedActivation(options.activation));
-  VKD_CHECK_ARG(weights.shape.size() == 2,
-                "weights must be 2-D [units, input size], got " + ir::ShapeToString(weights.shape));
 
   auto state = std::make_unique<FullyConnectedState>();
   ref::FullyConnectedShape& shape = state->shape;
-  shape.num_units = weights.shape[0];
-  shape.input_size = weights.shape[1];
-  VKD_CHECK_ARG(shape.input_size > 0, "weights have input size 0");
+  VKD_RETURN_IF_ERROR(ReadFullyConnectedShape(input, weights, "input", "weights", &shape));
   const int64_t total = input.num_elements();
-  VKD_CHECK_ARG(total % shape.input_size == 0,
-                "input " + ir::ShapeToString(input.shape) + " has " + Str(total) +
-                    " elements, not a multiple of the weights' input size " +
-                    Str(shape.input_size));
-  shape.batches = static_cast<int>(total / shape.input_size);
   if (ctx.has_input(kBias)) {
     const ir::Tensor& bias = ctx.input(kBias);
     if (bias.type != ir::DataType::kFloat32)
@@ -142,17 +134,7 @@ Status Prepare(KernelContext& ctx) {
     if (state->use_optimized) state->dequantized_input.assign(static_cast<size_t>(total), 0.0f);
   }
 
-  if (options.keep_num_dims) {
-    VKD_CHECK_ARG(!input.shape.empty() && input.shape.back() == shape.input_size,
-                  "keep_num_dims: input's last dimension " +
-                      (input.shape.empty() ? std::string("(scalar)") : Str(input.shape.back())) +
-                      " != weights' input size " + Str(shape.input_size));
-    ir::Shape out = input.shape;
-    out.back() = shape.num_units;
-    ctx.output(0).shape = out;
-  } else {
-    ctx.output(0).shape = {shape.batches, shape.num_units};
-  }
+  VKD_RETURN_IF_ERROR(SetFullyConnectedOutputShape(ctx, input, shape, options.keep_num_dims));
   ctx.state() = std::move(state);
   return Status::Ok();
 }

@@ -20,24 +20,17 @@
 namespace vkd::cpu {
 namespace {
 
-struct GatherNdState : KernelState {
-  int nd = 0;
-  int64_t slices = 0;       // rows of indices
-  int64_t slice_size = 0;   // elements copied per row
-  int64_t params_size = 0;  // elements of params
-  size_t element_bytes = 0;
-  std::vector<int64_t> strides;  // params strides of the first nd dimensions
-};
-
-Status PrepareGatherNd(KernelContext& ctx) {
+// The inputs both ops take: params of a fixed-size type (`allow_bool`: BOOL
+// too), int32 or int64 indices, and an output of the params' type.
+Status CheckGatherIo(KernelContext& ctx, bool allow_bool) {
   VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
                 "expected 2 inputs (params, indices), got " + std::to_string(ctx.num_inputs()));
   VKD_CHECK_ARG(ctx.num_outputs() == 1,
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& params = ctx.input(0);
   const ir::Tensor& indices = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
-  if (ir::DataTypeSize(params.type) == 0 || params.type == ir::DataType::kBool) {
+  const ir::Tensor& out = ctx.output(0);
+  if (ir::DataTypeSize(params.type) == 0 || (!allow_bool && params.type == ir::DataType::kBool)) {
     return UnimplementedError(TypeMismatch("input 0 (params)", params.type));
   }
   if (out.type != params.type) {
@@ -48,6 +41,37 @@ Status PrepareGatherNd(KernelContext& ctx) {
     return InvalidArgumentError(
         TypeMismatch("input 1 (indices, must be INT32 or INT64)", indices.type));
   }
+  return Status::Ok();
+}
+
+// The Eval of both ops, rows of memcpy (one form serves as reference and
+// optimized): copy(state, params, indices, out) with the indices read as
+// int32 or int64, whichever they are.
+template <typename State, typename Copy>
+Status EvalCopy(KernelContext& ctx, Copy copy) {
+  const State& s = *ctx.state_as<State>();
+  const uint8_t* params = ctx.input_data<uint8_t>(0);
+  uint8_t* out = ctx.output_data<uint8_t>(0);
+  if (ctx.input(1).type == ir::DataType::kInt32) {
+    return copy(s, params, ctx.input_data<int32_t>(1), out);
+  }
+  return copy(s, params, ctx.input_data<int64_t>(1), out);
+}
+
+struct GatherNdState : KernelState {
+  int nd = 0;
+  int64_t slices = 0;       // rows of indices
+  int64_t slice_size = 0;   // elements copied per row
+  int64_t params_size = 0;  // elements of params
+  size_t element_bytes = 0;
+  std::vector<int64_t> strides;  // params strides of the first nd dimensions
+};
+
+Status PrepareGatherNd(KernelContext& ctx) {
+  VKD_RETURN_IF_ERROR(CheckGatherIo(ctx, /*allow_bool=*/false));
+  const ir::Tensor& params = ctx.input(0);
+  const ir::Tensor& indices = ctx.input(1);
+  ir::Tensor& out = ctx.output(0);
   const int params_rank = static_cast<int>(params.shape.size());
   const int indices_rank = static_cast<int>(indices.shape.size());
   if (params_rank < 1 || indices_rank < 1) {
@@ -101,15 +125,11 @@ Status GatherRows(const GatherNdState& s, const uint8_t* params, const I* indice
   return Status::Ok();
 }
 
-// A row of memcpy: one form serves as reference and optimized.
 Status EvalGatherNd(KernelContext& ctx) {
-  const GatherNdState& s = *ctx.state_as<GatherNdState>();
-  const uint8_t* params = ctx.input_data<uint8_t>(0);
-  uint8_t* out = ctx.output_data<uint8_t>(0);
-  if (ctx.input(1).type == ir::DataType::kInt32) {
-    return GatherRows(s, params, ctx.input_data<int32_t>(1), out);
-  }
-  return GatherRows(s, params, ctx.input_data<int64_t>(1), out);
+  return EvalCopy<GatherNdState>(
+      ctx, [](const auto& s, const uint8_t* params, const auto* indices, uint8_t* out) {
+        return GatherRows(s, params, indices, out);
+      });
 }
 
 struct GatherState : KernelState {
@@ -122,24 +142,10 @@ struct GatherState : KernelState {
 };
 
 Status PrepareGather(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 2 && ctx.has_input(0) && ctx.has_input(1),
-                "expected 2 inputs (params, indices), got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckGatherIo(ctx, /*allow_bool=*/true));
   const ir::Tensor& params = ctx.input(0);
   const ir::Tensor& indices = ctx.input(1);
   ir::Tensor& out = ctx.output(0);
-  if (ir::DataTypeSize(params.type) == 0) {
-    return UnimplementedError(TypeMismatch("input 0 (params)", params.type));
-  }
-  if (out.type != params.type) {
-    return InvalidArgumentError(std::string("output 0: type ") + ir::DataTypeName(out.type) +
-                                " differs from params' " + ir::DataTypeName(params.type));
-  }
-  if (indices.type != ir::DataType::kInt32 && indices.type != ir::DataType::kInt64) {
-    return InvalidArgumentError(
-        TypeMismatch("input 1 (indices, must be INT32 or INT64)", indices.type));
-  }
   const auto& o = ctx.options<ir::GatherOptions>();
   const int params_rank = static_cast<int>(params.shape.size());
   const int indices_rank = static_cast<int>(indices.shape.size());
@@ -197,15 +203,11 @@ Status GatherSlices(const GatherState& s, const uint8_t* params, const I* indice
   return Status::Ok();
 }
 
-// Rows of memcpy: one form serves as reference and optimized.
 Status EvalGather(KernelContext& ctx) {
-  const GatherState& s = *ctx.state_as<GatherState>();
-  const uint8_t* params = ctx.input_data<uint8_t>(0);
-  uint8_t* out = ctx.output_data<uint8_t>(0);
-  if (ctx.input(1).type == ir::DataType::kInt32) {
-    return GatherSlices(s, params, ctx.input_data<int32_t>(1), out);
-  }
-  return GatherSlices(s, params, ctx.input_data<int64_t>(1), out);
+  return EvalCopy<GatherState>(
+      ctx, [](const auto& s, const uint8_t* params, const auto* indices, uint8_t* out) {
+        return GatherSlices(s, params, indices, out);
+      });
 }
 
 }  // namespace

@@ -22,32 +22,17 @@
 
 #include "cpu_fallback/activation.h"
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/lstm_inputs.h"
 #include "cpu_fallback/kernels/lstm_integer.h"
 
 namespace vkd::cpu {
 
 namespace {
 
-constexpr int kInput = 0;
-constexpr int kInputWeights = 1;      // + gate
-constexpr int kRecurrentWeights = 5;  // + gate
-constexpr int kPeephole = 9;          // input, forget, output
-constexpr int kBias = 12;             // + gate
-constexpr int kProjectionWeights = 16;
-constexpr int kProjectionBias = 17;
-constexpr int kOutputState = 18;
-constexpr int kCellState = 19;
-constexpr int kLayerNorm = 20;  // + gate
-
-const char* const kGateNames[4] = {"input", "forget", "cell", "output"};
-
 struct LstmState : KernelState {
   ref::LstmFloatParams params;
   std::vector<float> scratch;
 };
-
-std::string Str(int64_t v) { return std::to_string(v); }
-std::string In(int i) { return "input " + Str(i); }
 
 // Checks optional input `i`: FLOAT32 of `shape` when present.
 Status CheckFloatTensor(const KernelContext& ctx, int i, const ir::Shape& shape,
@@ -91,10 +76,7 @@ Status Prepare(KernelContext& ctx) {
 
   auto state = std::make_unique<LstmState>();
   ref::LstmFloatParams& p = state->params;
-  p.time_major = options.time_major;
-  p.max_time = options.time_major ? input.shape[0] : input.shape[1];
-  p.batches = options.time_major ? input.shape[1] : input.shape[0];
-  p.n_input = input.shape[2];
+  ReadSequenceDims(input, options.time_major, &p);
   p.activation = options.activation;
   p.cell_clip = options.cell_clip;
   p.proj_clip = options.proj_clip;
@@ -115,17 +97,10 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(p.n_cell > 0 && p.n_output > 0 && p.n_input > 0 && p.batches > 0,
                 "empty dimensions");
 
+  bool cifg = false, peephole = false;
+  VKD_RETURN_IF_ERROR(ReadOptionalGroups(ctx, &cifg, &peephole));
   // CIFG: the input gate's weights, recurrent weights and bias go together.
-  const bool cifg = !ctx.has_input(kInputWeights);
-  VKD_CHECK_ARG(cifg == !ctx.has_input(kRecurrentWeights),
-                "input-to-input and recurrent-to-input weights must be both present or absent");
   if (!cifg) VKD_CHECK_ARG(ctx.has_input(kBias), "input gate bias (input 12) is required");
-  const bool peephole = ctx.has_input(kPeephole + 1);
-  VKD_CHECK_ARG(peephole == ctx.has_input(kPeephole + 2),
-                "forget and output peepholes (inputs 10, 11) must be both present or absent");
-  if (peephole && !cifg) {
-    VKD_CHECK_ARG(ctx.has_input(kPeephole), "input peephole (input 9) is required");
-  }
   const bool layer_norm = ctx.num_inputs() == 24 && ctx.has_input(kLayerNorm + 1);
 
   for (int g = 0; g < 4; ++g) {

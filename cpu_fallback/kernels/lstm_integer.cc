@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_fallback/kernels/lstm_inputs.h"
 #include "cpu_fallback/quantization.h"
 #include "cpu_fallback/reference/lstm.h"
 #include "cpu_fallback/reference/lstm_integer.h"
@@ -28,20 +29,8 @@ namespace vkd::cpu {
 
 namespace {
 
-constexpr int kInput = 0;
-constexpr int kInputWeights = 1;      // + gate
-constexpr int kRecurrentWeights = 5;  // + gate
-constexpr int kPeephole = 9;          // input, forget, output
-constexpr int kBias = 12;             // + gate
-constexpr int kProjectionWeights = 16;
-constexpr int kProjectionBias = 17;
-constexpr int kOutputState = 18;
-constexpr int kCellState = 19;
-constexpr int kLayerNorm = 20;  // + gate
 constexpr int kNumIntermediates = 5;
 constexpr int kHiddenIntermediate = 4;
-
-const char* const kGateNames[4] = {"input", "forget", "cell", "output"};
 
 struct LstmIntegerState : KernelState {
   ref::LstmIntegerParams params;
@@ -50,9 +39,6 @@ struct LstmIntegerState : KernelState {
   std::vector<int16_t> scratch16;
   std::vector<int8_t> scratch8;
 };
-
-std::string Str(int64_t v) { return std::to_string(v); }
-std::string In(int i) { return "input " + Str(i); }
 
 // Checks input `i`: present, constant, of `type` and `shape`, per-tensor
 // quantized when `quantized`; returns its scale through `scale`.
@@ -227,10 +213,7 @@ Status PrepareLstmInteger(KernelContext& ctx) {
 
   auto state = std::make_unique<LstmIntegerState>();
   ref::LstmIntegerParams& p = state->params;
-  p.time_major = options.time_major;
-  p.max_time = options.time_major ? input.shape[0] : input.shape[1];
-  p.batches = options.time_major ? input.shape[1] : input.shape[0];
-  p.n_input = input.shape[2];
+  ReadSequenceDims(input, options.time_major, &p);
 
   for (int i : {kInputWeights + 1, kRecurrentWeights + 1, kOutputState, kCellState}) {
     VKD_CHECK_ARG(ctx.has_input(i), In(i) + " is required");
@@ -244,15 +227,8 @@ Status PrepareLstmInteger(KernelContext& ctx) {
   VKD_CHECK_ARG(p.n_cell > 0 && p.n_output > 0 && p.n_input > 0 && p.batches > 0,
                 "empty dimensions");
 
-  const bool cifg = !ctx.has_input(kInputWeights);
-  VKD_CHECK_ARG(cifg == !ctx.has_input(kRecurrentWeights),
-                "input-to-input and recurrent-to-input weights must be both present or absent");
-  const bool peephole = ctx.has_input(kPeephole + 2);
-  VKD_CHECK_ARG(peephole == ctx.has_input(kPeephole + 1),
-                "forget and output peepholes (inputs 10, 11) must be both present or absent");
-  if (peephole && !cifg) {
-    VKD_CHECK_ARG(ctx.has_input(kPeephole), "input peephole (input 9) is required");
-  }
+  bool cifg = false, peephole = false;
+  VKD_RETURN_IF_ERROR(ReadOptionalGroups(ctx, &cifg, &peephole));
   if (peephole && p.n_output > p.n_cell) {
     // TFLite 2.9 walks the peepholes over n_output elements (see
     // ref::LstmInteger), past the end of the cell state when n_output > n_cell.

@@ -22,10 +22,7 @@ struct PoolState : KernelState {
 
 // One input and one output of the same type: float32, int8 or uint8.
 Status CheckPoolIo(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
   if (in.type != ir::DataType::kFloat32 && !Is8BitQuantized(in.type)) {
     return UnimplementedError(TypeMismatch("input 0", in.type));

@@ -18,10 +18,7 @@ namespace vkd::cpu {
 namespace {
 
 Status Prepare(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
   if (out.type != ir::DataType::kFloat32)
@@ -65,10 +62,7 @@ bool RequantizeSupported(ir::DataType in, ir::DataType out) {
 }
 
 Status PrepareQuantize(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
   auto state = std::make_unique<QuantizeState>();
@@ -178,10 +172,7 @@ bool CastType(ir::DataType t) {
 }
 
 Status PrepareCast(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
   if (!CastType(in.type)) return UnimplementedError(TypeMismatch("input 0", in.type));
@@ -190,27 +181,21 @@ Status PrepareCast(KernelContext& ctx) {
   return Status::Ok();
 }
 
+// Calls fn(T{}) with T the one of T0, Ts... whose ir::DataType is `type`.
+template <typename T0, typename... Ts, typename F>
+Status WithType(ir::DataType type, F&& fn) {
+  if (type == ir::DataTypeOf<T0>::value) return fn(T0{});
+  if constexpr (sizeof...(Ts) > 0) {
+    return WithType<Ts...>(type, fn);
+  } else {
+    return InternalError("CAST: type changed after Prepare");
+  }
+}
+
 // Calls fn(T{}) with T the C++ type of `type` (one of CastType's).
 template <typename F>
 Status WithCastType(ir::DataType type, F&& fn) {
-  switch (type) {
-    case ir::DataType::kFloat32:
-      return fn(float{});
-    case ir::DataType::kInt32:
-      return fn(int32_t{});
-    case ir::DataType::kInt64:
-      return fn(int64_t{});
-    case ir::DataType::kInt16:
-      return fn(int16_t{});
-    case ir::DataType::kInt8:
-      return fn(int8_t{});
-    case ir::DataType::kUInt8:
-      return fn(uint8_t{});
-    case ir::DataType::kBool:
-      return fn(bool{});
-    default:
-      return InternalError("CAST: type changed after Prepare");
-  }
+  return WithType<float, int32_t, int64_t, int16_t, int8_t, uint8_t, bool>(type, fn);
 }
 
 Status EvalCast(KernelContext& ctx) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cpu_fallback/kernels/conv_window.h"
+#include "cpu_fallback/kernels/fully_connected_shape.h"
 #include "cpu_fallback/optimized/quantized_conv.h"
 #include "cpu_fallback/optimized/quantized_gemm.h"
 #include "cpu_fallback/quantization.h"
@@ -172,6 +173,40 @@ const int32_t* ConstBias(KernelContext& ctx) {
   return ctx.has_input(kBias) ? ctx.input(kBias).const_data<int32_t>() : nullptr;
 }
 
+// Calls `f` with the filter's data as int8_t or uint8_t (the op's type), for
+// the optimized kernels' packing, which is typed.
+template <typename F>
+auto WithTypedFilter(const ir::Tensor& filter, F f) {
+  return filter.type == ir::DataType::kInt8 ? f(filter.const_data<int8_t>())
+                                            : f(filter.const_data<uint8_t>());
+}
+
+// The Eval of all three ops: with T the op's type (int8_t or uint8_t), runs
+// optimized(state, input, output) when Prepare packed the op (the state is
+// mutable: the optimized plans keep their scratch there), else
+// reference(state, input, filter, bias, output).
+template <typename Optimized, typename Reference>
+Status EvalTyped(KernelContext& ctx, Optimized optimized, Reference reference) {
+  auto* s = ctx.state_as<QuantizedConvState>();
+  auto run = [&](auto type_tag) {
+    using T = decltype(type_tag);
+    const T* input = ctx.input_data<T>(kInput);
+    T* output = ctx.output_data<T>(0);
+    if (s->use_optimized) {
+      optimized(*s, input, output);
+    } else {
+      const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
+      reference(*s, input, ctx.input_data<T>(kFilter), bias, output);
+    }
+  };
+  if (s->type == ir::DataType::kInt8) {
+    run(int8_t{});
+  } else {
+    run(uint8_t{});
+  }
+  return Status::Ok();
+}
+
 Status CheckRank4(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.input(kInput).shape.size() == 4,
                 "input 0: must be 4-D NHWC, got " + ir::ShapeToString(ctx.input(kInput).shape));
@@ -194,14 +229,7 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::ConvGeometry& g = state->geometry;
-  g.batches = input.shape[0];
-  g.input_height = input.shape[1];
-  g.input_width = input.shape[2];
-  g.input_depth = input.shape[3];
-  g.output_depth = filter.shape[0];
-  g.filter_height = filter.shape[1];
-  g.filter_width = filter.shape[2];
-  g.filter_input_depth = filter.shape[3];
+  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/false, &g));
   if (g.filter_input_depth != g.input_depth) {
     return UnimplementedError("input channels " + Str(g.input_depth) + " != filter channels " +
                               Str(g.filter_input_depth) + " (grouped conv; TFLite 2.9 has none)");
@@ -218,41 +246,21 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
                            (double(g.filter_height) * g.filter_width * g.filter_input_depth + 64),
                        "the convolution's im2col buffer"));
   if (state->use_optimized) {
-    state->conv_plan = input.type == ir::DataType::kInt8
-                           ? opt::MakeQuantizedConvPlan(g, state->params,
-                                                        filter.const_data<int8_t>(), ConstBias(ctx))
-                           : opt::MakeQuantizedConvPlan(
-                                 g, state->params, filter.const_data<uint8_t>(), ConstBias(ctx));
+    state->conv_plan = WithTypedFilter(filter, [&](const auto* filter_data) {
+      return opt::MakeQuantizedConvPlan(g, state->params, filter_data, ConstBias(ctx));
+    });
   }
-  ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-  ctx.state() = std::move(state);
-  return Status::Ok();
+  return FinishConvPrepare(ctx, g, std::move(state));
 }
-
-namespace {
-
-template <typename T>
-void ConvEvalTyped(KernelContext& ctx, QuantizedConvState* s) {
-  const T* input = ctx.input_data<T>(kInput);
-  T* output = ctx.output_data<T>(0);
-  if (s->use_optimized) {
-    opt::ConvQuantized(s->conv_plan, input, output, ctx.pool());
-  } else {
-    const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
-    ref::ConvQuantized(s->geometry, s->params, input, ctx.input_data<T>(kFilter), bias, output);
-  }
-}
-
-}  // namespace
 
 Status QuantizedConvEval(KernelContext& ctx) {
-  auto* s = ctx.state_as<QuantizedConvState>();
-  if (s->type == ir::DataType::kInt8) {
-    ConvEvalTyped<int8_t>(ctx, s);
-  } else {
-    ConvEvalTyped<uint8_t>(ctx, s);
-  }
-  return Status::Ok();
+  return EvalTyped(
+      ctx,
+      [&](QuantizedConvState& s, const auto* input, auto* output) {
+        opt::ConvQuantized(s.conv_plan, input, output, ctx.pool());
+      },
+      [](const QuantizedConvState& s, const auto* input, const auto* filter, const int32_t* bias,
+         auto* output) { ref::ConvQuantized(s.geometry, s.params, input, filter, bias, output); });
 }
 
 // --- DEPTHWISE_CONV_2D ---------------------------------------------------------------------------
@@ -268,17 +276,7 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::ConvGeometry& g = state->geometry;
-  g.batches = input.shape[0];
-  g.input_height = input.shape[1];
-  g.input_width = input.shape[2];
-  g.input_depth = input.shape[3];
-  g.filter_height = filter.shape[1];
-  g.filter_width = filter.shape[2];
-  g.filter_input_depth = 1;
-  g.output_depth = filter.shape[3];
-  VKD_CHECK_ARG(g.input_depth > 0 && g.output_depth % g.input_depth == 0,
-                "filter channels " + Str(g.output_depth) +
-                    " are not a multiple of input channels " + Str(g.input_depth));
+  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/true, &g));
   VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kDepthwise, g.output_depth, /*per_channel_dim=*/3,
@@ -286,43 +284,23 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
   state->use_optimized =
       CanOptimize(ctx) && g.filter_height * g.filter_width <= opt::kMaxDepthwiseTaps;
   if (state->use_optimized) {
-    state->depthwise_plan =
-        input.type == ir::DataType::kInt8
-            ? opt::MakeQuantizedDepthwisePlan(g, state->params, filter.const_data<int8_t>(),
-                                              ConstBias(ctx))
-            : opt::MakeQuantizedDepthwisePlan(g, state->params, filter.const_data<uint8_t>(),
-                                              ConstBias(ctx));
+    state->depthwise_plan = WithTypedFilter(filter, [&](const auto* filter_data) {
+      return opt::MakeQuantizedDepthwisePlan(g, state->params, filter_data, ConstBias(ctx));
+    });
   }
-  ctx.output(0).shape = {g.batches, g.output_height, g.output_width, g.output_depth};
-  ctx.state() = std::move(state);
-  return Status::Ok();
+  return FinishConvPrepare(ctx, g, std::move(state));
 }
-
-namespace {
-
-template <typename T>
-void DepthwiseEvalTyped(KernelContext& ctx, QuantizedConvState* s) {
-  const T* input = ctx.input_data<T>(kInput);
-  T* output = ctx.output_data<T>(0);
-  if (s->use_optimized) {
-    opt::DepthwiseConvQuantized(s->depthwise_plan, input, output, ctx.pool());
-  } else {
-    const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
-    ref::DepthwiseConvQuantized(s->geometry, s->params, input, ctx.input_data<T>(kFilter), bias,
-                                output);
-  }
-}
-
-}  // namespace
 
 Status QuantizedDepthwiseEval(KernelContext& ctx) {
-  auto* s = ctx.state_as<QuantizedConvState>();
-  if (s->type == ir::DataType::kInt8) {
-    DepthwiseEvalTyped<int8_t>(ctx, s);
-  } else {
-    DepthwiseEvalTyped<uint8_t>(ctx, s);
-  }
-  return Status::Ok();
+  return EvalTyped(
+      ctx,
+      [&](const QuantizedConvState& s, const auto* input, auto* output) {
+        opt::DepthwiseConvQuantized(s.depthwise_plan, input, output, ctx.pool());
+      },
+      [](const QuantizedConvState& s, const auto* input, const auto* filter, const int32_t* bias,
+         auto* output) {
+        ref::DepthwiseConvQuantized(s.geometry, s.params, input, filter, bias, output);
+      });
 }
 
 // --- FULLY_CONNECTED -----------------------------------------------------------------------------
@@ -333,78 +311,41 @@ Status QuantizedFullyConnectedPrepare(KernelContext& ctx) {
   const ir::Tensor& weights = ctx.input(kFilter);
   const auto options = ctx.options<ir::FullyConnectedOptions>();
   if (options.shuffled_weights) return UnimplementedError("SHUFFLED4x16INT8 weights");
-  VKD_CHECK_ARG(weights.shape.size() == 2,
-                "input 1 (weights): must be 2-D [units, input size], got " +
-                    ir::ShapeToString(weights.shape));
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::FullyConnectedShape& shape = state->fc_shape;
-  shape.num_units = weights.shape[0];
-  shape.input_size = weights.shape[1];
-  VKD_CHECK_ARG(shape.input_size > 0, "input 1 (weights): input size 0");
-  const int64_t total = input.num_elements();
-  VKD_CHECK_ARG(total % shape.input_size == 0,
-                "input 0: " + ir::ShapeToString(input.shape) + " has " + Str(total) +
-                    " elements, not a multiple of the weights' input size " +
-                    Str(shape.input_size));
-  shape.batches = static_cast<int>(total / shape.input_size);
+  VKD_RETURN_IF_ERROR(
+      ReadFullyConnectedShape(input, weights, "input 0", "input 1 (weights)", &shape));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, shape.num_units));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kFullyConnected, shape.num_units,
                                  /*per_channel_dim=*/-1, options.activation, &state->params));
   state->use_optimized = CanOptimize(ctx);
   if (state->use_optimized) {
-    if (input.type == ir::DataType::kInt8) {
-      opt::PackQuantizedGemm(weights.const_data<int8_t>(), shape.num_units, shape.input_size,
-                             state->params, ConstBias(ctx), &state->fc_weights, &state->fc_stage);
-    } else {
-      opt::PackQuantizedGemm(weights.const_data<uint8_t>(), shape.num_units, shape.input_size,
-                             state->params, ConstBias(ctx), &state->fc_weights, &state->fc_stage);
-    }
+    WithTypedFilter(weights, [&](const auto* weights_data) {
+      opt::PackQuantizedGemm(weights_data, shape.num_units, shape.input_size, state->params,
+                             ConstBias(ctx), &state->fc_weights, &state->fc_stage);
+    });
     // The GEMM reads whole groups of 4 bytes per row; rows of other lengths
     // would read past the input's end.
     if (shape.input_size % 4 != 0) state->use_optimized = false;
   }
-  if (options.keep_num_dims) {
-    VKD_CHECK_ARG(!input.shape.empty() && input.shape.back() == shape.input_size,
-                  "keep_num_dims: input's last dimension " +
-                      (input.shape.empty() ? std::string("(scalar)") : Str(input.shape.back())) +
-                      " != weights' input size " + Str(shape.input_size));
-    ir::Shape out = input.shape;
-    out.back() = shape.num_units;
-    ctx.output(0).shape = out;
-  } else {
-    ctx.output(0).shape = {shape.batches, shape.num_units};
-  }
+  VKD_RETURN_IF_ERROR(SetFullyConnectedOutputShape(ctx, input, shape, options.keep_num_dims));
   ctx.state() = std::move(state);
   return Status::Ok();
 }
 
-namespace {
-
-template <typename T>
-void FullyConnectedEvalTyped(KernelContext& ctx, QuantizedConvState* s) {
-  const T* input = ctx.input_data<T>(kInput);
-  T* output = ctx.output_data<T>(0);
-  const ref::FullyConnectedShape& shape = s->fc_shape;
-  if (s->use_optimized) {
-    opt::QuantizedGemm(input, shape.input_size, shape.batches, s->fc_weights, s->fc_stage, output,
-                       shape.num_units, ctx.pool());
-  } else {
-    const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
-    ref::FullyConnectedQuantized(shape, s->params, input, ctx.input_data<T>(kFilter), bias, output);
-  }
-}
-
-}  // namespace
-
 Status QuantizedFullyConnectedEval(KernelContext& ctx) {
-  auto* s = ctx.state_as<QuantizedConvState>();
-  if (s->type == ir::DataType::kInt8) {
-    FullyConnectedEvalTyped<int8_t>(ctx, s);
-  } else {
-    FullyConnectedEvalTyped<uint8_t>(ctx, s);
-  }
-  return Status::Ok();
+  return EvalTyped(
+      ctx,
+      [&](const QuantizedConvState& s, const auto* input, auto* output) {
+        const ref::FullyConnectedShape& shape = s.fc_shape;
+        opt::QuantizedGemm(input, shape.input_size, shape.batches, s.fc_weights, s.fc_stage, output,
+                           shape.num_units, ctx.pool());
+      },
+      [](const QuantizedConvState& s, const auto* input, const auto* weights, const int32_t* bias,
+         auto* output) {
+        ref::FullyConnectedQuantized(s.fc_shape, s.params, input, weights, bias, output);
+      });
 }
 
 }  // namespace vkd::cpu

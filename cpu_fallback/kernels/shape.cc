@@ -145,22 +145,9 @@ Status PrepareExpandDims(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   VKD_RETURN_IF_ERROR(PrepareCopyCheck(ctx));
   const ir::Tensor& axis = ctx.input(1);
-  if ((axis.type != ir::DataType::kInt32 && axis.type != ir::DataType::kInt64) ||
-      axis.num_elements() != 1) {
-    return InvalidArgumentError("input 1 (axis): " + std::string(ir::DataTypeName(axis.type)) +
-                                " " + ir::ShapeToString(axis.shape) +
-                                " is not a single INT32 or INT64 value");
-  }
-  if (!axis.is_constant()) return UnimplementedError("input 1 (axis) must be constant");
   const ir::Shape& in = ctx.input(0).shape;
-  const int rank = static_cast<int>(in.size());
-  int64_t a = axis.type == ir::DataType::kInt32 ? axis.const_data<int32_t>()[0]
-                                                : axis.const_data<int64_t>()[0];
-  if (a < -(rank + 1) || a > rank) {
-    return InvalidArgumentError("input 1 (axis): " + std::to_string(a) + " out of range for " +
-                                ir::ShapeToString(in));
-  }
-  if (a < 0) a += rank + 1;
+  int a = 0;
+  VKD_RETURN_IF_ERROR(ReadConstantAxis(axis, in, static_cast<int>(in.size()) + 1, &a));
   ir::Shape out = in;
   out.insert(out.begin() + a, 1);
   ctx.output(0).shape = out;

@@ -52,10 +52,7 @@ Status PrepareQuantized(KernelContext& ctx, SoftmaxState* s) {
 }
 
 Status Prepare(KernelContext& ctx) {
-  VKD_CHECK_ARG(ctx.num_inputs() == 1 && ctx.has_input(0),
-                "expected 1 input, got " + std::to_string(ctx.num_inputs()));
-  VKD_CHECK_ARG(ctx.num_outputs() == 1,
-                "expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
   if (in.shape.empty()) return InvalidArgumentError("input 0: a scalar has no axis to normalize");

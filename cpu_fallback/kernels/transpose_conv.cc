@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "cpu_fallback/kernels/conv_window.h"
 
 namespace vkd::cpu {
 namespace {
@@ -74,16 +75,11 @@ Status Prepare(KernelContext& ctx) {
   }
   auto state = std::make_unique<TransposeConvState>();
   ref::ConvGeometry& g = state->geometry;
-  g.batches = in.shape[0];
-  g.input_height = in.shape[1];
-  g.input_width = in.shape[2];
-  g.input_depth = in.shape[3];
-  g.filter_height = weights.shape[1];
-  g.filter_width = weights.shape[2];
-  g.filter_input_depth = in.shape[3];
+  // CONV_2D's filter layout; the checks above made weights' input channels
+  // the input's and output_shape's batch and depth the input's and weights'.
+  VKD_RETURN_IF_ERROR(FillConvShapes(in, weights, /*depthwise=*/false, &g));
   g.output_height = out[1];
   g.output_width = out[2];
-  g.output_depth = out[3];
   g.stride_height = opts.stride_h;
   g.stride_width = opts.stride_w;
   g.padding_top =
@@ -91,9 +87,7 @@ Status Prepare(KernelContext& ctx) {
   g.padding_left =
       ops::TransposeConvPadding(opts.padding, g.output_width, g.filter_width, g.stride_width);
   // opts.activation is ignored, as TFLite 2.9 does (transpose_conv.h).
-  ctx.output(0).shape = {out[0], out[1], out[2], out[3]};
-  ctx.state() = std::move(state);
-  return Status::Ok();
+  return FinishConvPrepare(ctx, g, std::move(state));
 }
 
 Status Eval(KernelContext& ctx) {

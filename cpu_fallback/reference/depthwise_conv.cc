@@ -1,99 +1,25 @@
+// DEPTHWISE_CONV_2D reference kernels: the float and hybrid window kernels of
+// reference/conv.cc with the depthwise filter layout.
 #include "cpu_fallback/reference/depthwise_conv.h"
 
-#include <cstddef>
-
-#include "cpu_fallback/activation.h"
+#include "cpu_fallback/reference/conv_window_walk.h"
 
 namespace vkd::ref {
-
-namespace {
-
-inline size_t Offset(int d1, int d2, int d3, int i0, int i1, int i2, int i3) {
-  return ((static_cast<size_t>(i0) * d1 + i1) * d2 + i2) * d3 + i3;
-}
-
-}  // namespace
 
 void DepthwiseConvFloat(const ConvGeometry& g, const float* input, const float* filter,
                         const float* bias, float activation_min, float activation_max,
                         float* output) {
-  const int depth_multiplier = g.depth_multiplier();
-  for (int batch = 0; batch < g.batches; ++batch) {
-    for (int out_y = 0; out_y < g.output_height; ++out_y) {
-      const int in_y_origin = out_y * g.stride_height - g.padding_top;
-      for (int out_x = 0; out_x < g.output_width; ++out_x) {
-        const int in_x_origin = out_x * g.stride_width - g.padding_left;
-        for (int in_channel = 0; in_channel < g.input_depth; ++in_channel) {
-          for (int m = 0; m < depth_multiplier; ++m) {
-            const int out_channel = in_channel * depth_multiplier + m;
-            float total = 0.0f;
-            for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
-              const int in_y = in_y_origin + g.dilation_height * filter_y;
-              for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
-                const int in_x = in_x_origin + g.dilation_width * filter_x;
-                if (in_y < 0 || in_y >= g.input_height || in_x < 0 || in_x >= g.input_width) {
-                  continue;
-                }
-                const float input_value = input[Offset(g.input_height, g.input_width, g.input_depth,
-                                                       batch, in_y, in_x, in_channel)];
-                const float filter_value =
-                    filter[Offset(g.filter_height, g.filter_width, g.output_depth, 0, filter_y,
-                                  filter_x, out_channel)];
-                total += input_value * filter_value;
-              }
-            }
-            const float bias_value = bias != nullptr ? bias[out_channel] : 0.0f;
-            output[Offset(g.output_height, g.output_width, g.output_depth, batch, out_y, out_x,
-                          out_channel)] =
-                cpu::ClampActivation(total + bias_value, activation_min, activation_max);
-          }
-        }
-      }
-    }
-  }
+  WindowConvFloat<ConvKind::kDepthwise>(g, input, filter, bias, activation_min, activation_max,
+                                        output);
 }
 
 void DepthwiseConvHybrid(const ConvGeometry& g, const int8_t* input, const float* input_scales,
                          const int32_t* input_zero_points, const int8_t* filter,
                          const float* filter_scales, const float* bias, float activation_min,
                          float activation_max, float* output) {
-  const int depth_multiplier = g.depth_multiplier();
-  for (int batch = 0; batch < g.batches; ++batch) {
-    const int32_t input_zero_point = input_zero_points != nullptr ? input_zero_points[batch] : 0;
-    for (int out_y = 0; out_y < g.output_height; ++out_y) {
-      const int in_y_origin = out_y * g.stride_height - g.padding_top;
-      for (int out_x = 0; out_x < g.output_width; ++out_x) {
-        const int in_x_origin = out_x * g.stride_width - g.padding_left;
-        for (int in_channel = 0; in_channel < g.input_depth; ++in_channel) {
-          for (int m = 0; m < depth_multiplier; ++m) {
-            const int out_channel = in_channel * depth_multiplier + m;
-            int32_t acc = 0;
-            for (int filter_y = 0; filter_y < g.filter_height; ++filter_y) {
-              const int in_y = in_y_origin + g.dilation_height * filter_y;
-              for (int filter_x = 0; filter_x < g.filter_width; ++filter_x) {
-                const int in_x = in_x_origin + g.dilation_width * filter_x;
-                // Padding is a real zero: no contribution.
-                if (in_y < 0 || in_y >= g.input_height || in_x < 0 || in_x >= g.input_width) {
-                  continue;
-                }
-                const int32_t input_value = input[Offset(
-                    g.input_height, g.input_width, g.input_depth, batch, in_y, in_x, in_channel)];
-                const int32_t filter_value =
-                    filter[Offset(g.filter_height, g.filter_width, g.output_depth, 0, filter_y,
-                                  filter_x, out_channel)];
-                acc += filter_value * (input_value - input_zero_point);
-              }
-            }
-            const float scale = filter_scales[out_channel] * input_scales[batch];
-            const float bias_value = bias != nullptr ? bias[out_channel] : 0.0f;
-            output[Offset(g.output_height, g.output_width, g.output_depth, batch, out_y, out_x,
-                          out_channel)] =
-                cpu::ClampActivation(acc * scale + bias_value, activation_min, activation_max);
-          }
-        }
-      }
-    }
-  }
+  WindowConvHybrid<ConvKind::kDepthwise>(g, input, input_scales, input_zero_points, filter,
+                                         filter_scales, bias, activation_min, activation_max,
+                                         output);
 }
 
 }  // namespace vkd::ref

@@ -1,3 +1,5 @@
+// Broadcast plans and the float/int32 binary elementwise reference kernel:
+// one op switch (DispatchBinaryOp) over the shared 6-D broadcast driver.
 #include "cpu_fallback/reference/elementwise.h"
 
 #include <algorithm>
@@ -42,57 +44,16 @@ BroadcastPlan MakeBroadcastPlan(const ir::Shape& a, const ir::Shape& b, const ir
   return plan;
 }
 
-namespace {
-
-template <BinaryOp kOp, typename T>
-void Loop6D(const BroadcastPlan& p, const T* a, const T* b, T* out, T act_min, T act_max) {
-  static_assert(kMaxBroadcastRank == 6, "one loop per dimension");
-  const int64_t* n = p.dims;
-  const int64_t* sa = p.a_strides;
-  const int64_t* sb = p.b_strides;
-  for (int64_t i0 = 0; i0 < n[0]; ++i0)
-    for (int64_t i1 = 0; i1 < n[1]; ++i1)
-      for (int64_t i2 = 0; i2 < n[2]; ++i2)
-        for (int64_t i3 = 0; i3 < n[3]; ++i3)
-          for (int64_t i4 = 0; i4 < n[4]; ++i4)
-            for (int64_t i5 = 0; i5 < n[5]; ++i5) {
-              const int64_t a_index =
-                  i0 * sa[0] + i1 * sa[1] + i2 * sa[2] + i3 * sa[3] + i4 * sa[4] + i5 * sa[5];
-              const int64_t b_index =
-                  i0 * sb[0] + i1 * sb[1] + i2 * sb[2] + i3 * sb[3] + i4 * sb[4] + i5 * sb[5];
-              const T value = ApplyBinaryOp<kOp>(a[a_index], b[b_index]);
-              *out++ = ClampToRange(value, act_min, act_max);
-            }
-}
-
-}  // namespace
-
 template <typename T>
 void BinaryElementwise(BinaryOp op, const BroadcastPlan& plan, const T* a, const T* b, T* out,
                        T act_min, T act_max) {
   assert(plan.rank == kMaxBroadcastRank);
-  switch (op) {
-    case BinaryOp::kAdd:
-      return Loop6D<BinaryOp::kAdd>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kSub:
-      return Loop6D<BinaryOp::kSub>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kMul:
-      return Loop6D<BinaryOp::kMul>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kMaximum:
-      return Loop6D<BinaryOp::kMaximum>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kMinimum:
-      return Loop6D<BinaryOp::kMinimum>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kSquaredDifference:
-      return Loop6D<BinaryOp::kSquaredDifference>(plan, a, b, out, act_min, act_max);
-    case BinaryOp::kDiv:
-    case BinaryOp::kPrelu:
-      if constexpr (std::is_floating_point_v<T>) {
-        if (op == BinaryOp::kDiv) return Loop6D<BinaryOp::kDiv>(plan, a, b, out, act_min, act_max);
-        return Loop6D<BinaryOp::kPrelu>(plan, a, b, out, act_min, act_max);
-      }
-      assert(false && "DIV and PRELU are float only");
-      return;
-  }
+  DispatchBinaryOp<T>(op, [&](auto op_tag) {
+    constexpr BinaryOp kOp = decltype(op_tag)::value;
+    BroadcastBinary6D(plan, a, b, out, [act_min, act_max](T x, T y) {
+      return ClampToRange(ApplyBinaryOp<kOp>(x, y), act_min, act_max);
+    });
+  });
 }
 
 template void BinaryElementwise<float>(BinaryOp, const BroadcastPlan&, const float*, const float*,

@@ -9,6 +9,7 @@
 // so Eval needs no shape maths and no allocation.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <type_traits>
 
@@ -81,6 +82,59 @@ struct BroadcastPlan {
 // kMaxBroadcastRank dimensions. Precondition: all ranks <= kMaxBroadcastRank
 // and `out` is BroadcastShapes(a, b).
 BroadcastPlan MakeBroadcastPlan(const ir::Shape& a, const ir::Shape& b, const ir::Shape& out);
+
+// Calls f(std::integral_constant<BinaryOp, kOp>{}) with kOp == op, so that
+// the reference and optimized kernels instantiate their loop once per op
+// from one switch. DIV and PRELU exist for floating-point T only.
+template <typename T, typename F>
+void DispatchBinaryOp(BinaryOp op, F&& f) {
+  auto call = [&f](auto op_tag) { return f(op_tag); };
+  switch (op) {
+    case BinaryOp::kAdd:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kAdd>{});
+    case BinaryOp::kSub:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kSub>{});
+    case BinaryOp::kMul:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kMul>{});
+    case BinaryOp::kMaximum:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kMaximum>{});
+    case BinaryOp::kMinimum:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kMinimum>{});
+    case BinaryOp::kSquaredDifference:
+      return call(std::integral_constant<BinaryOp, BinaryOp::kSquaredDifference>{});
+    case BinaryOp::kDiv:
+    case BinaryOp::kPrelu:
+      if constexpr (std::is_floating_point_v<T>) {
+        if (op == BinaryOp::kDiv) return call(std::integral_constant<BinaryOp, BinaryOp::kDiv>{});
+        return call(std::integral_constant<BinaryOp, BinaryOp::kPrelu>{});
+      }
+      assert(false && "DIV and PRELU are float only");
+      return;
+  }
+}
+
+// out[i] = f(a[a_index(i)], b[b_index(i)]) over `plan` (from MakeBroadcastPlan):
+// the one 6-D broadcast driver of the float, integer and quantized reference
+// kernels.
+template <typename T, typename TOut, typename F>
+void BroadcastBinary6D(const BroadcastPlan& p, const T* a, const T* b, TOut* out, const F& f) {
+  static_assert(kMaxBroadcastRank == 6, "one loop per dimension");
+  const int64_t* n = p.dims;
+  const int64_t* sa = p.a_strides;
+  const int64_t* sb = p.b_strides;
+  for (int64_t i0 = 0; i0 < n[0]; ++i0)
+    for (int64_t i1 = 0; i1 < n[1]; ++i1)
+      for (int64_t i2 = 0; i2 < n[2]; ++i2)
+        for (int64_t i3 = 0; i3 < n[3]; ++i3)
+          for (int64_t i4 = 0; i4 < n[4]; ++i4)
+            for (int64_t i5 = 0; i5 < n[5]; ++i5) {
+              const int64_t a_index =
+                  i0 * sa[0] + i1 * sa[1] + i2 * sa[2] + i3 * sa[3] + i4 * sa[4] + i5 * sa[5];
+              const int64_t b_index =
+                  i0 * sb[0] + i1 * sb[1] + i2 * sb[2] + i3 * sb[3] + i4 * sb[4] + i5 * sb[5];
+              *out++ = f(a[a_index], b[b_index]);
+            }
+}
 
 // out = clamp(op(a, b), act_min, act_max) over `plan` (from MakeBroadcastPlan).
 // Instantiated for float and int32_t (kDiv and kPrelu: float only).

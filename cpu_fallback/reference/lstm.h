@@ -21,13 +21,18 @@ namespace vkd::cpu::ref {
 
 enum LstmGate { kGateInput = 0, kGateForget = 1, kGateCell = 2, kGateOutput = 3 };
 
-struct LstmFloatParams {
+// The dimensions every UNIDIRECTIONAL_SEQUENCE_LSTM form (float, integer)
+// runs over.
+struct LstmShape {
   int batches = 0;
   int max_time = 0;
   int n_input = 0;
   int n_cell = 0;
   int n_output = 0;
   bool time_major = false;
+};
+
+struct LstmFloatParams : LstmShape {
   ir::Activation activation = ir::Activation::kTanh;
   float cell_clip = 0;  // 0: none
   float proj_clip = 0;  // 0: none

@@ -22,16 +22,11 @@
 #include <cstdint>
 
 #include "cpu_fallback/quantization.h"
+#include "cpu_fallback/reference/lstm.h"
 
 namespace vkd::cpu::ref {
 
-struct LstmIntegerParams {
-  int batches = 0;
-  int max_time = 0;
-  int n_input = 0;
-  int n_cell = 0;
-  int n_output = 0;
-  bool time_major = false;
+struct LstmIntegerParams : LstmShape {
   // Per gate (LstmGate order: input, forget, cell, output); input gate
   // entries are null under CIFG.
   const int8_t* input_weights[4] = {};      // [n_cell, n_input]

@@ -1,3 +1,5 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D reference kernels (float, int8/uint8) and
+// the output-size and padding rules pooling shares with TFLite.
 #include "cpu_fallback/reference/pool.h"
 
 #include <algorithm>
@@ -26,13 +28,9 @@ template <typename Body>
 void ForEachWindow(const Pool2DParams& p, Body body) {
   for (int b = 0; b < p.batch; ++b) {
     for (int out_y = 0; out_y < p.out_h; ++out_y) {
-      const int in_y_origin = out_y * p.stride_h - p.pad_h;
-      const int y0 = std::max(0, in_y_origin);
-      const int y1 = std::min(p.in_h, in_y_origin + p.filter_h);
+      const auto [y0, y1] = ClippedPoolSpan(out_y, p.stride_h, p.pad_h, p.filter_h, p.in_h);
       for (int out_x = 0; out_x < p.out_w; ++out_x) {
-        const int in_x_origin = out_x * p.stride_w - p.pad_w;
-        const int x0 = std::max(0, in_x_origin);
-        const int x1 = std::min(p.in_w, in_x_origin + p.filter_w);
+        const auto [x0, x1] = ClippedPoolSpan(out_x, p.stride_w, p.pad_w, p.filter_w, p.in_w);
         for (int c = 0; c < p.channels; ++c) {
           const int64_t out_index =
               ((static_cast<int64_t>(b) * p.out_h + out_y) * p.out_w + out_x) * p.channels + c;

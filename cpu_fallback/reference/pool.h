@@ -3,6 +3,7 @@
 // padding rules pooling shares with TFLite's ComputePaddingHeightWidth.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "model/ir/op_options.h"
@@ -22,6 +23,17 @@ struct Pool2DParams {
   // domain (TFLite's CalculateActivationRangeQuantized).
   int32_t q_act_min = 0, q_act_max = 0;
 };
+
+// The input rows (or columns) [begin, end) that output row (column) `out`'s
+// window covers along one axis, clipped to the input: padding taps are not
+// visited. The reference and optimized pools both walk these.
+struct PoolSpan {
+  int begin, end;
+};
+inline PoolSpan ClippedPoolSpan(int out, int stride, int pad, int filter, int in_size) {
+  const int origin = out * stride - pad;
+  return {std::max(0, origin), std::min(in_size, origin + filter)};
+}
 
 // TFLite's ComputeOutSize (dilation 1): SAME ceil(in / stride), VALID
 // ceil((in - filter + 1) / stride). May be <= 0 for VALID; callers reject that.

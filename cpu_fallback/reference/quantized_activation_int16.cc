@@ -1,3 +1,5 @@
+// int16 LOGISTIC and TANH as TFLite 2.9 computes them: its fixed-point forms
+// for power-of-two input scales, else its sigmoid-table interpolation.
 #include "cpu_fallback/reference/quantized_activation_int16.h"
 
 #include <cmath>
@@ -80,30 +82,46 @@ Status MakeInt16ActivationParams(bool tanh, const cpu::QuantParams& in, const cp
   return Status::Ok();
 }
 
+namespace {
+
+// The table path LOGISTIC and TANH share (TFLite's int16 kernels): x = in *
+// input_multiplier, rounding right shift by input_left_shift; the sigmoid
+// table is read at |x| >> kStepBits and interpolated linearly over the low
+// kStepBits bits (`saturated` past its end); out = finish(x, that value).
+template <int kStepBits, typename Finish>
+void SigmoidTableActivation(const Int16ActivationParams& p, const int16_t* in, int16_t* out,
+                            int64_t n, uint32_t saturated, Finish finish) {
+  const int shift = p.input_left_shift;
+  const int32_t round = shift > 0 ? 1 << (shift - 1) : 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t x = (static_cast<int32_t>(in[i]) * p.input_multiplier + round) >> shift;
+    const uint32_t abs_x = static_cast<uint32_t>(std::abs(x));
+    const uint32_t step = abs_x >> kStepBits;
+    uint32_t r = saturated;
+    if (step < 255) {
+      const uint32_t a = kSigmoidTable[step], b = kSigmoidTable[step + 1];
+      // Unsigned wrap when b < a cannot happen.
+      r = (a << kStepBits) + (abs_x & ((1u << kStepBits) - 1)) * (b - a);
+    }
+    out[i] = finish(x, r);
+  }
+}
+
+}  // namespace
+
 void LogisticInt16(const Int16ActivationParams& p, const int16_t* in, int16_t* out, int64_t n) {
   if (p.input_multiplier == 0) {
     using F3 = fixed::Fx<int16_t, 3>;
     for (int64_t i = 0; i < n; ++i) out[i] = fixed::Logistic(F3::Raw(in[i])).raw;
     return;
   }
-  const int shift = p.input_left_shift;
-  const int32_t round = shift > 0 ? 1 << (shift - 1) : 0;
-  for (int64_t i = 0; i < n; ++i) {
-    // x in units of 1 / (3 * 4096) / 2^... : 2^9 of them per table step.
-    const int32_t x = (static_cast<int32_t>(in[i]) * p.input_multiplier + round) >> shift;
-    const uint32_t abs_x = static_cast<uint32_t>(std::abs(x));
-    const uint32_t step = abs_x >> 9;
-    uint32_t r;  // sigmoid(|x|) in 0.16, 9 more fractional bits
-    if (step >= 255) {
-      r = 0x7FFFu << 10;
-    } else {
-      const uint32_t a = kSigmoidTable[step], b = kSigmoidTable[step + 1];
-      r = (a << 9) + (abs_x & 0x1FF) * (b - a);  // unsigned wrap when b < a cannot happen
-    }
+  // x in units of 1 / (3 * 4096) / 2^... : 2^9 of them per table step; r is
+  // sigmoid(|x|) in 0.16 with 9 more fractional bits.
+  SigmoidTableActivation<9>(p, in, out, n, 0x7FFFu << 10, [](int32_t x, uint32_t r) {
     // sigmoid(-x) = 1 - sigmoid(x); round, then drop to 0.15.
     r = x >= 0 ? r + (1u << 9) : (1u << (16 + 9)) - r + (1u << 9) - 1;
-    out[i] = static_cast<int16_t>(r >> 10);
-  }
+    return static_cast<int16_t>(r >> 10);
+  });
 }
 
 void TanhInt16(const Int16ActivationParams& p, const int16_t* in, int16_t* out, int64_t n) {
@@ -115,24 +133,14 @@ void TanhInt16(const Int16ActivationParams& p, const int16_t* in, int16_t* out, 
     }
     return;
   }
-  const int shift = p.input_left_shift;
-  const int32_t round = shift > 0 ? 1 << (shift - 1) : 0;
-  for (int64_t i = 0; i < n; ++i) {
-    // As LOGISTIC, but the table step is 2^8 units: the table is read at 2x.
-    const int32_t x = (static_cast<int32_t>(in[i]) * p.input_multiplier + round) >> shift;
-    const uint32_t abs_x = static_cast<uint32_t>(std::abs(x));
-    const uint32_t step = abs_x >> 8;
-    int32_t r;
-    if (step >= 255) {
-      r = 0xFFFF << 8;
-    } else {
-      const uint32_t a = kSigmoidTable[step], b = kSigmoidTable[step + 1];
-      r = static_cast<int32_t>((a << 8) + (abs_x & 0xFF) * (b - a));
-    }
+  // As LOGISTIC, but the table step is 2^8 units: the table is read at 2x.
+  SigmoidTableActivation<8>(p, in, out, n, 0xFFFFu << 8, [](int32_t x, uint32_t table) {
+    const int32_t r = static_cast<int32_t>(table);
     // tanh = 2 sigmoid - 1, with rounding, back to 0.15.
-    r = x >= 0 ? r - (1 << (14 + 9)) + (1 << (9 - 2)) : -r + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;
-    out[i] = static_cast<int16_t>(r >> (9 - 1));
-  }
+    const int32_t t =
+        x >= 0 ? r - (1 << (14 + 9)) + (1 << (9 - 2)) : -r + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;
+    return static_cast<int16_t>(t >> (9 - 1));
+  });
 }
 
 }  // namespace vkd::ref

@@ -166,27 +166,4 @@ struct MaxMinFn {
   }
 };
 
-// --- the 6-D broadcast driver ----------------------------------------------------------------
-
-// out[i] = f(a[a_index(i)], b[b_index(i)]) over `plan` (from MakeBroadcastPlan).
-template <typename T, typename TOut, typename F>
-void BroadcastBinary6D(const BroadcastPlan& p, const T* a, const T* b, TOut* out, const F& f) {
-  static_assert(kMaxBroadcastRank == 6, "one loop per dimension");
-  const int64_t* n = p.dims;
-  const int64_t* sa = p.a_strides;
-  const int64_t* sb = p.b_strides;
-  for (int64_t i0 = 0; i0 < n[0]; ++i0)
-    for (int64_t i1 = 0; i1 < n[1]; ++i1)
-      for (int64_t i2 = 0; i2 < n[2]; ++i2)
-        for (int64_t i3 = 0; i3 < n[3]; ++i3)
-          for (int64_t i4 = 0; i4 < n[4]; ++i4)
-            for (int64_t i5 = 0; i5 < n[5]; ++i5) {
-              const int64_t a_index =
-                  i0 * sa[0] + i1 * sa[1] + i2 * sa[2] + i3 * sa[3] + i4 * sa[4] + i5 * sa[5];
-              const int64_t b_index =
-                  i0 * sb[0] + i1 * sb[1] + i2 * sb[2] + i3 * sb[3] + i4 * sb[4] + i5 * sb[5];
-              *out++ = f(a[a_index], b[b_index]);
-            }
-}
-
 }  // namespace vkd::ref

@@ -1,3 +1,7 @@
+// SVDF reference kernels, float and full integer. Both run the same three
+// stages (feature dot products into the newest memory column, time dot
+// products, rank reduction with bias); the stages are templates over the
+// element types, and each form passes in only its requantization.
 #include "cpu_fallback/reference/svdf.h"
 
 #include <algorithm>
@@ -19,44 +23,67 @@ void ShiftStateLeft(const SvdfShape& s, T* state) {
   std::copy(state + 1, state + n, state);
 }
 
+// Feature stage: the newest column of every filter's memory becomes
+// newest(sum_i term(weights_feature[f][i], input[b][i])), summed in Acc.
+template <typename Acc, typename In, typename W, typename T, typename Term, typename Newest>
+void FeatureStage(const SvdfShape& s, const In* input, const W* weights_feature, T* state,
+                  Term term, Newest newest) {
+  for (int b = 0; b < s.batches; ++b) {
+    const In* in = input + static_cast<int64_t>(b) * s.input_size;
+    for (int f = 0; f < s.num_filters; ++f) {
+      const W* w = weights_feature + static_cast<int64_t>(f) * s.input_size;
+      Acc dot = 0;
+      for (int i = 0; i < s.input_size; ++i) dot += term(w[i], in[i]);
+      state[(static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size + s.memory_size - 1] =
+          newest(dot);
+    }
+  }
+}
+
+// Time stage: every filter's memory against its time weights, into scratch
+// [batches, num_filters].
+template <typename Acc, typename T, typename W>
+void TimeStage(const SvdfShape& s, const T* state, const W* weights_time, Acc* scratch) {
+  for (int b = 0; b < s.batches; ++b) {
+    for (int f = 0; f < s.num_filters; ++f) {
+      const T* st = state + (static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size;
+      const W* w = weights_time + static_cast<int64_t>(f) * s.memory_size;
+      Acc dot = 0;
+      for (int m = 0; m < s.memory_size; ++m) dot += w[m] * st[m];
+      scratch[b * s.num_filters + f] = dot;
+    }
+  }
+}
+
+// Bias (may be null), then the sum over each unit's `rank` consecutive
+// filters: output[b][u] = finish(sum).
+template <typename Acc, typename Out, typename Finish>
+void RankStage(const SvdfShape& s, const Acc* scratch, const Acc* bias, Out* output,
+               Finish finish) {
+  for (int b = 0; b < s.batches; ++b) {
+    for (int u = 0; u < s.num_units; ++u) {
+      Acc acc = bias ? bias[u] : 0;
+      const Acc* sc = scratch + b * s.num_filters + u * s.rank;
+      for (int r = 0; r < s.rank; ++r) acc += sc[r];
+      output[b * s.num_units + u] = finish(acc);
+    }
+  }
+}
+
 }  // namespace
 
 void SvdfFloat(const SvdfShape& s, const float* input, const float* weights_feature,
                const float* weights_time, const float* bias, ir::Activation activation,
                float* state, float* scratch, float* output) {
   ShiftStateLeft(s, state);
-  // Feature stage: the newest column of every filter's memory.
-  for (int b = 0; b < s.batches; ++b) {
-    const float* in = input + static_cast<int64_t>(b) * s.input_size;
-    for (int f = 0; f < s.num_filters; ++f) {
-      const float* w = weights_feature + static_cast<int64_t>(f) * s.input_size;
-      float dot = 0.0f;
-      for (int i = 0; i < s.input_size; ++i) dot += w[i] * in[i];
-      state[(static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size + s.memory_size - 1] =
-          dot;
-    }
-  }
-  // Time stage: every filter's memory against its time weights.
-  for (int b = 0; b < s.batches; ++b) {
-    for (int f = 0; f < s.num_filters; ++f) {
-      const float* st = state + (static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size;
-      const float* w = weights_time + static_cast<int64_t>(f) * s.memory_size;
-      float dot = 0.0f;
-      for (int m = 0; m < s.memory_size; ++m) dot += w[m] * st[m];
-      scratch[b * s.num_filters + f] = dot;
-    }
-  }
-  // Bias, then the sum over each unit's `rank` consecutive filters.
-  for (int b = 0; b < s.batches; ++b) {
-    for (int u = 0; u < s.num_units; ++u) {
-      float acc = bias ? bias[u] : 0.0f;
-      const float* sc = scratch + b * s.num_filters + u * s.rank;
-      for (int r = 0; r < s.rank; ++r) acc += sc[r];
-      // ApplyActivationToVector semantics: NONE leaves the value as is.
-      output[b * s.num_units + u] =
-          activation == ir::Activation::kNone ? acc : ApplyFusedActivation(activation, acc);
-    }
-  }
+  FeatureStage<float>(
+      s, input, weights_feature, state, [](float w, float in) { return w * in; },
+      [](float dot) { return dot; });
+  TimeStage(s, state, weights_time, scratch);
+  RankStage(s, scratch, bias, output, [activation](float acc) {
+    // ApplyActivationToVector semantics: NONE leaves the value as is.
+    return activation == ir::Activation::kNone ? acc : ApplyFusedActivation(activation, acc);
+  });
 }
 
 void SvdfInt8(const SvdfShape& s, const SvdfIntegerParams& p, const int8_t* input,
@@ -65,40 +92,21 @@ void SvdfInt8(const SvdfShape& s, const SvdfIntegerParams& p, const int8_t* inpu
   ShiftStateLeft(s, state);
   // Feature stage, requantized to the (symmetric) state scale and saturated
   // to int16. The state's zero point is taken as 0, as TFLite does.
-  for (int b = 0; b < s.batches; ++b) {
-    const int8_t* in = input + static_cast<int64_t>(b) * s.input_size;
-    for (int f = 0; f < s.num_filters; ++f) {
-      const int8_t* w = weights_feature + static_cast<int64_t>(f) * s.input_size;
-      int32_t acc = 0;
-      for (int i = 0; i < s.input_size; ++i) acc += w[i] * (in[i] - p.input_zero_point);
-      acc = MultiplyByQuantizedMultiplier(acc, p.multiplier_1, p.shift_1);
-      acc = std::min<int32_t>(std::max<int32_t>(acc, std::numeric_limits<int16_t>::min()),
-                              std::numeric_limits<int16_t>::max());
-      state[(static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size + s.memory_size - 1] =
-          static_cast<int16_t>(acc);
-    }
-  }
+  FeatureStage<int32_t>(
+      s, input, weights_feature, state,
+      [&](int8_t w, int8_t in) { return w * (in - p.input_zero_point); },
+      [&](int32_t acc) {
+        acc = MultiplyByQuantizedMultiplier(acc, p.multiplier_1, p.shift_1);
+        return static_cast<int16_t>(
+            std::min<int32_t>(std::max<int32_t>(acc, std::numeric_limits<int16_t>::min()),
+                              std::numeric_limits<int16_t>::max()));
+      });
   // Time stage in int32 (int16 x int16 products).
-  for (int b = 0; b < s.batches; ++b) {
-    for (int f = 0; f < s.num_filters; ++f) {
-      const int16_t* st = state + (static_cast<int64_t>(b) * s.num_filters + f) * s.memory_size;
-      const int16_t* w = weights_time + static_cast<int64_t>(f) * s.memory_size;
-      int32_t acc = 0;
-      for (int m = 0; m < s.memory_size; ++m) acc += w[m] * st[m];
-      scratch[b * s.num_filters + f] = acc;
-    }
-  }
+  TimeStage(s, state, weights_time, scratch);
   // Bias, rank reduction, requantization to the output. TFLite 2.9 requires
   // the fused activation to be RELU but clamps to the int8 range only (no
   // ReLU is applied); this matches it.
-  for (int b = 0; b < s.batches; ++b) {
-    for (int u = 0; u < s.num_units; ++u) {
-      int32_t acc = bias ? bias[u] : 0;
-      const int32_t* sc = scratch + b * s.num_filters + u * s.rank;
-      for (int r = 0; r < s.rank; ++r) acc += sc[r];
-      scratch_out[b * s.num_units + u] = acc;
-    }
-  }
+  RankStage(s, scratch, bias, scratch_out, [](int32_t acc) { return acc; });
   for (int i = 0; i < s.batches * s.num_units; ++i) {
     int32_t v = MultiplyByQuantizedMultiplier(scratch_out[i], p.multiplier_2, p.shift_2) +
                 p.output_zero_point;
