@@ -3,7 +3,7 @@
 # build-asan/) for SECONDS, from a seed corpus the project makes
 # (vkd-fuzz-seeds). A crash, sanitizer report, leak, timeout or OOM is a
 # finding: the input is kept under build-asan/findings/TARGET/ and the script
-# fails. Findings become regression tests (tests/unit/).
+# fails. Findings become regression tests (tests/model/fuzz_regressions/).
 #
 #   scripts/fuzz.sh model|npy|plugin_options|all [SECONDS=60]
 # env: VKD_FUZZ_SEED (CI sets one: the same mutation sequence every run, so a

@@ -154,4 +154,22 @@ void ForEachWindow(const ConvCase& base, const std::vector<std::pair<int, int>>&
   }
 }
 
+// Checks every window of ForEachWindow(base, ...) on `t`'s backend against
+// TFLite; graph and input seeds follow the running index. `variant` forces a
+// GPU kernel variant.
+inline void CheckWindows(const BackendTest& t, const ConvCase& base,
+                         const std::vector<std::pair<int, int>>& channel_pairs,
+                         std::initializer_list<int> filter_sizes, uint32_t graph_seed,
+                         uint32_t input_seed, const std::string& variant = "") {
+  ForEachWindow(base, channel_pairs, filter_sizes, [&](const ConvCase& c, int index) {
+    ir::Graph graph;
+    if (!BuildConv(c, graph_seed + index, &graph)) return;
+    CompareOptions options;
+    options.seed = input_seed + index;
+    options.force_variant = variant;
+    options.label = c.Label() + (variant.empty() ? "" : " " + variant);
+    EXPECT_TRUE(t.Matches(graph, options, ConvBounds(c)));
+  });
+}
+
 }  // namespace vkd::test

@@ -16,29 +16,14 @@ using test::FilterKind;
 VKD_BACKEND_TEST_SUITE(Conv2DTest, kAllBackends);
 
 TEST_P(Conv2DTest, FloatSweep) {
-  test::ForEachWindow({}, {{1, 1}, {3, 5}, {8, 13}, {16, 16}}, {1, 3, 5},
-                      [&](ConvCase c, int index) {
-                        ir::Graph graph;
-                        if (!test::BuildConv(c, 100 + index, &graph)) return;
-                        test::CompareOptions options;
-                        options.seed = index;
-                        options.label = c.Label();
-                        EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
-                      });
+  test::CheckWindows(*this, {}, {{1, 1}, {3, 5}, {8, 13}, {16, 16}}, {1, 3, 5}, 100, 0);
 }
 
 TEST_P(Conv2DTest, HybridSweep) {
   for (FilterKind kind : {FilterKind::kInt8PerTensor, FilterKind::kInt8PerChannel}) {
     ConvCase base;
     base.filter = kind;
-    test::ForEachWindow(base, {{3, 5}, {8, 13}}, {1, 3}, [&](const ConvCase& c, int index) {
-      ir::Graph graph;
-      if (!test::BuildConv(c, 500 + index, &graph)) return;
-      test::CompareOptions options;
-      options.seed = 1000 + index;
-      options.label = c.Label();
-      EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
-    });
+    test::CheckWindows(*this, base, {{3, 5}, {8, 13}}, {1, 3}, 500, 1000);
   }
 }
 

@@ -33,26 +33,12 @@ ConvCase Depthwise(FilterKind filter = FilterKind::kFloat) {
 }
 
 TEST_P(DepthwiseConv2DTest, FloatSweep) {
-  test::ForEachWindow(Depthwise(), kChannelPairs, {1, 3, 5}, [&](const ConvCase& c, int index) {
-    ir::Graph graph;
-    if (!test::BuildConv(c, 300 + index, &graph)) return;
-    test::CompareOptions options;
-    options.seed = 2000 + index;
-    options.label = c.Label();
-    EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
-  });
+  test::CheckWindows(*this, Depthwise(), kChannelPairs, {1, 3, 5}, 300, 2000);
 }
 
 TEST_P(DepthwiseConv2DTest, HybridSweep) {
-  test::ForEachWindow(Depthwise(FilterKind::kInt8PerChannel), kChannelPairs, {1, 3, 5},
-                      [&](const ConvCase& c, int index) {
-                        ir::Graph graph;
-                        if (!test::BuildConv(c, 300 + index, &graph)) return;
-                        test::CompareOptions options;
-                        options.seed = 2000 + index;
-                        options.label = c.Label();
-                        EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
-                      });
+  test::CheckWindows(*this, Depthwise(FilterKind::kInt8PerChannel), kChannelPairs, {1, 3, 5}, 300,
+                     2000);
 }
 
 // More than one 64-channel block, a partial block, two CPU threads.
@@ -88,15 +74,7 @@ TEST_P(DepthwiseConv2DTest, TanhIsIgnoredLikeTfLite) {
 // device's own choice, so that whichever the tuner picks is checked.
 TEST_P(DepthwiseConv2DGpuTest, EveryVariant) {
   for (const char* variant : {"dw_4col", "dw_1col"}) {
-    test::ForEachWindow(Depthwise(), kChannelPairs, {3, 5}, [&](const ConvCase& c, int index) {
-      ir::Graph graph;
-      if (!test::BuildConv(c, 900 + index, &graph)) return;
-      test::CompareOptions options;
-      options.seed = index;
-      options.force_variant = variant;
-      options.label = c.Label() + " " + variant;
-      EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
-    });
+    test::CheckWindows(*this, Depthwise(), kChannelPairs, {3, 5}, 900, 0, variant);
   }
 }
 

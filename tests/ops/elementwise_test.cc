@@ -26,18 +26,6 @@ VKD_BACKEND_TEST_SUITE(ElementwiseTest, kAllBackends);
 VKD_BACKEND_TEST_SUITE(ElementwiseCpuTest, kCpuBackends);
 VKD_BACKEND_TEST_SUITE(ElementwiseGpuTest, kGpuBackends);
 
-// NumPy broadcasting, spelled out independently of the kernels' helper.
-Shape BroadcastOf(const Shape& a, const Shape& b) {
-  Shape out(std::max(a.size(), b.size()), 1);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const size_t from_end = out.size() - 1 - i;
-    const int32_t da = from_end < a.size() ? a[a.size() - 1 - from_end] : 1;
-    const int32_t db = from_end < b.size() ? b[b.size() - 1 - from_end] : 1;
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
 // Which operand is a constant (the other is a graph input).
 enum class Const { kNone, kLeft, kRight };
 
@@ -63,7 +51,7 @@ ir::Graph BinaryGraph(OpType op, const Shape& a, const Shape& b, Activation act,
   };
   const int x = operand(a, c == Const::kLeft, "a");
   const int y = operand(b, c == Const::kRight, "b");
-  const int out = g.AddTensor(type, BroadcastOf(a, b), "out");
+  const int out = g.AddTensor(type, test::BroadcastShape(a, b), "out");
   ir::OpOptions options;
   if (TakesActivation(op)) options = ir::ElementwiseOptions{act};
   g.AddNode(op, {x, y}, {out}, options, 1);

@@ -4,6 +4,7 @@
 // GEMM variant the heuristics or the tuner may pick, forced.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,26 @@ TEST_P(FullyConnectedTest, HybridTanhAndSignBit) {
   }
 }
 
+// Float FULLY_CONNECTED over shapes x units on the GPU with one kernel choice
+// forced (`options` carries it); activations rotate.
+void CheckGpuGemms(const test::BackendTest& t, const std::vector<ir::Shape>& shapes,
+                   std::initializer_list<int> units_list, const test::CompareOptions& options,
+                   const std::string& what) {
+  int index = 0;
+  for (const ir::Shape& shape : shapes) {
+    for (int units : units_list) {
+      FullyConnectedCase c;
+      c.input_shape = shape;
+      c.units = units;
+      c.activation = kActivations[++index % 4];
+      test::CompareOptions o = options;
+      o.seed = index;
+      o.label = what + " " + c.Label();
+      EXPECT_TRUE(t.Matches(BuildFullyConnected(c, 80 + index), o, c.Bounds()));
+    }
+  }
+}
+
 // Every GEMM variant the heuristics or the tuner may pick (lower_conv.cc
 // GemmVariants), forced on this device so that each is checked against
 // TFLite: rows and channels around the 64 x 16 tiles and 16-channel steps
@@ -160,21 +181,10 @@ TEST_P(FullyConnectedTest, HybridTanhAndSignBit) {
 // kernels and K around their 64 invocations; then the same for 1x1 CONV_2D.
 TEST_P(FullyConnectedGpuTest, EveryGemmVariant) {
   for (const char* variant : {"gemm_reg4x4", "gemm_tiled", "gemm_ksplit4", "gemm_ksplit8"}) {
-    int index = 0;
-    for (const ir::Shape& shape : std::vector<ir::Shape>{
-             {1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}, {9, 260}, {5, 1280}}) {
-      for (int units : {1, 5, 17, 64}) {
-        FullyConnectedCase c;
-        c.input_shape = shape;
-        c.units = units;
-        c.activation = kActivations[++index % 4];
-        test::CompareOptions options;
-        options.seed = index;
-        options.force_variant = variant;
-        options.label = std::string(variant) + " " + c.Label();
-        EXPECT_TRUE(Matches(BuildFullyConnected(c, 80 + index), options, c.Bounds()));
-      }
-    }
+    test::CompareOptions options;
+    options.force_variant = variant;
+    CheckGpuGemms(*this, {{1, 16}, {3, 7}, {65, 20}, {130, 33}, {1, 640}, {9, 260}, {5, 1280}},
+                  {1, 5, 17, 64}, options, variant);
     for (int hw : {7, 9}) {
       test::ConvCase c;
       c.height = c.width = hw;
@@ -184,8 +194,6 @@ TEST_P(FullyConnectedGpuTest, EveryGemmVariant) {
       c.activation = ir::Activation::kRelu6;
       ir::Graph graph;
       ASSERT_TRUE(test::BuildConv(c, 99, &graph));
-      test::CompareOptions options;
-      options.force_variant = variant;
       options.label = std::string(variant) + " " + c.Label();
       EXPECT_TRUE(Matches(graph, options, test::ConvBounds(c)));
     }
@@ -194,20 +202,9 @@ TEST_P(FullyConnectedGpuTest, EveryGemmVariant) {
 
 // The shared-memory kernels real GPUs get by default, forced on this device.
 TEST_P(FullyConnectedGpuTest, SharedMemoryTiledVariant) {
-  int index = 0;
-  for (const ir::Shape& shape : std::vector<ir::Shape>{{1, 16}, {65, 20}, {1, 640}}) {
-    for (int units : {1, 17}) {
-      FullyConnectedCase c;
-      c.input_shape = shape;
-      c.units = units;
-      c.activation = kActivations[++index % 4];
-      test::CompareOptions options;
-      options.seed = index;
-      options.shared_memory_kernels = true;
-      options.label = "shared-memory " + c.Label();
-      EXPECT_TRUE(Matches(BuildFullyConnected(c, 80 + index), options, c.Bounds()));
-    }
-  }
+  test::CompareOptions options;
+  options.shared_memory_kernels = true;
+  CheckGpuGemms(*this, {{1, 16}, {65, 20}, {1, 640}}, {1, 17}, options, "shared-memory");
 }
 
 }  // namespace

@@ -100,6 +100,17 @@ std::string GpuValidationMessages() {
   return all;
 }
 
+ir::Shape BroadcastShape(const ir::Shape& a, const ir::Shape& b) {
+  ir::Shape out(std::max(a.size(), b.size()), 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const size_t from_end = out.size() - 1 - i;
+    const int32_t da = from_end < a.size() ? a[a.size() - 1 - from_end] : 1;
+    const int32_t db = from_end < b.size() ? b[b.size() - 1 - from_end] : 1;
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo, float hi) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(lo, hi);

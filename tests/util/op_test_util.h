@@ -76,6 +76,10 @@ std::shared_ptr<gpu_delegate::GpuContext> SharedGpuContext(bool fp16 = false, bo
 int GpuValidationErrors();
 std::string GpuValidationMessages();
 
+// NumPy broadcasting of two shapes, spelled out independently of the
+// kernels' helpers (the expected output shape of a binary op).
+ir::Shape BroadcastShape(const ir::Shape& a, const ir::Shape& b);
+
 // Deterministic uniform random values.
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo = -127, int hi = 127);

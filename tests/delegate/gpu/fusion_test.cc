@@ -74,53 +74,46 @@ int AddFilter(writer::GraphBuilder& b, const Shape& shape, int quantized_dim, We
   return out;
 }
 
-T Conv(writer::GraphBuilder& b, const T& in, int cout, int k, int stride, ir::Padding padding,
-       Activation act, uint32_t seed, Weights w = Weights::kFloat) {
+// CONV_2D, or DEPTHWISE_CONV_2D (multiplier 1, cout = the input's channels).
+T ConvNode(writer::GraphBuilder& b, const T& in, bool depthwise, int cout, int k, int stride,
+           ir::Padding padding, Activation act, uint32_t seed, Weights w) {
   const int cin = in.shape[3];
-  const int filter = AddFilter(b, {cout, k, k, cin}, 0, w, seed);
+  const Shape filter_shape = depthwise ? Shape{1, k, k, cin} : Shape{cout, k, k, cin};
+  const int filter = AddFilter(b, filter_shape, depthwise ? 3 : 0, w, seed);
   const int bias = b.AddConstant<float>({cout}, test::RandomFloats(cout, seed + 2));
   const Shape out_shape = {in.shape[0], ConvOut(padding, in.shape[1], k, stride),
                            ConvOut(padding, in.shape[2], k, stride), cout};
   const int out = b.AddTensor(DataType::kFloat32, out_shape);
-  ir::Conv2DOptions o;
-  o.padding = padding;
-  o.stride_h = o.stride_w = stride;
-  o.activation = act;
-  b.AddNode(OpType::kConv2d, {in.id, filter, bias}, {out}, o, 2);
+  if (depthwise) {
+    ir::DepthwiseConv2DOptions o;
+    o.padding = padding;
+    o.stride_h = o.stride_w = stride;
+    o.depth_multiplier = 1;
+    o.activation = act;
+    b.AddNode(OpType::kDepthwiseConv2d, {in.id, filter, bias}, {out}, o, 2);
+  } else {
+    ir::Conv2DOptions o;
+    o.padding = padding;
+    o.stride_h = o.stride_w = stride;
+    o.activation = act;
+    b.AddNode(OpType::kConv2d, {in.id, filter, bias}, {out}, o, 2);
+  }
   return {out, out_shape};
+}
+
+T Conv(writer::GraphBuilder& b, const T& in, int cout, int k, int stride, ir::Padding padding,
+       Activation act, uint32_t seed, Weights w = Weights::kFloat) {
+  return ConvNode(b, in, /*depthwise=*/false, cout, k, stride, padding, act, seed, w);
 }
 
 T Depthwise(writer::GraphBuilder& b, const T& in, int k, int stride, ir::Padding padding,
             Activation act, uint32_t seed, Weights w = Weights::kFloat) {
-  const int c = in.shape[3];
-  const int filter = AddFilter(b, {1, k, k, c}, 3, w, seed);
-  const int bias = b.AddConstant<float>({c}, test::RandomFloats(c, seed + 2));
-  const Shape out_shape = {in.shape[0], ConvOut(padding, in.shape[1], k, stride),
-                           ConvOut(padding, in.shape[2], k, stride), c};
-  const int out = b.AddTensor(DataType::kFloat32, out_shape);
-  ir::DepthwiseConv2DOptions o;
-  o.padding = padding;
-  o.stride_h = o.stride_w = stride;
-  o.depth_multiplier = 1;
-  o.activation = act;
-  b.AddNode(OpType::kDepthwiseConv2d, {in.id, filter, bias}, {out}, o, 2);
-  return {out, out_shape};
-}
-
-Shape BroadcastOf(const Shape& a, const Shape& c) {
-  Shape out(std::max(a.size(), c.size()), 1);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const size_t from_end = out.size() - 1 - i;
-    const int32_t da = from_end < a.size() ? a[a.size() - 1 - from_end] : 1;
-    const int32_t dc = from_end < c.size() ? c[c.size() - 1 - from_end] : 1;
-    out[i] = da == 1 ? dc : da;
-  }
-  return out;
+  return ConvNode(b, in, /*depthwise=*/true, in.shape[3], k, stride, padding, act, seed, w);
 }
 
 T Binary(writer::GraphBuilder& b, OpType op, const T& x, const T& y,
          Activation act = Activation::kNone) {
-  const Shape s = BroadcastOf(x.shape, y.shape);
+  const Shape s = test::BroadcastShape(x.shape, y.shape);
   const int out = b.AddTensor(DataType::kFloat32, s);
   ir::OpOptions options;
   if (op == OpType::kAdd || op == OpType::kSub || op == OpType::kMul || op == OpType::kDiv) {

@@ -79,6 +79,14 @@ inline std::unique_ptr<tools::TfLiteRunner> NewRunner(const std::vector<uint8_t>
   return r.ok() ? std::move(r).value() : nullptr;
 }
 
+// An interpreter for `model` with `delegate` applied (as a host does).
+inline std::unique_ptr<tools::TfLiteRunner> NewDelegatedRunner(const std::vector<uint8_t>& model,
+                                                               TfLiteDelegate* delegate) {
+  tools::TfLiteRunOptions options;
+  options.delegates = {delegate};
+  return NewRunner(model, options);
+}
+
 inline std::vector<tools::HostTensor> RandomInputs(const tools::TfLiteRunner& runner,
                                                    uint32_t seed) {
   std::vector<tools::HostTensor> inputs;

@@ -204,9 +204,7 @@ TEST(HostNoVulkanTest, DelegatesNothingAndTfLiteRunsEverything) {
   const std::vector<uint8_t> model = ConvSinConvModel();
   auto reference = NewRunner(model, {});
   DelegatePtr delegate = NewDelegate();
-  tools::TfLiteRunOptions o;
-  o.delegates = {delegate.get()};
-  auto ours = NewRunner(model, o);
+  auto ours = NewDelegatedRunner(model, delegate.get());
   ASSERT_TRUE(reference && ours);
   EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 0);
   EXPECT_EQ(RunAndCompare(*ours, *reference, RandomInputs(*reference, 3)), 0.0);

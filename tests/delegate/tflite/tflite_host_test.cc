@@ -82,9 +82,7 @@ class HostModelTest : public ::testing::TestWithParam<ModelCase> {
 TEST_P(HostModelTest, LinkedDelegateRunsEveryNodeAndMatchesTfLite) {
   DelegatePtr delegate = NewDelegate();
   ASSERT_TRUE(delegate);
-  tools::TfLiteRunOptions o;
-  o.delegates = {delegate.get()};
-  auto ours = NewRunner(model_, o);
+  auto ours = NewDelegatedRunner(model_, delegate.get());
   ASSERT_TRUE(ours);
   EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), NodeCount(model_));
   EXPECT_EQ(VkdDelegatePartitions(delegate.get()), 1);
@@ -123,9 +121,7 @@ TEST_F(HostTest, UnsupportedOpStaysInTfLiteBetweenTwoPartitions) {
   ASSERT_FALSE(model.empty());
   auto reference = NewRunner(model, {});
   DelegatePtr delegate = NewDelegate();
-  tools::TfLiteRunOptions o;
-  o.delegates = {delegate.get()};
-  auto ours = NewRunner(model, o);
+  auto ours = NewDelegatedRunner(model, delegate.get());
   ASSERT_TRUE(reference && ours);
   EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 2);
   EXPECT_EQ(VkdDelegatePartitions(delegate.get()), 2);
@@ -153,9 +149,7 @@ TEST_F(HostFaultTest, PrepareFaultsFallBackToTheCpu) {
     SCOPED_TRACE(fault);
     ::setenv("VKD_INJECT_FAULT", (std::string(fault) + ";host-prepare").c_str(), 1);
     DelegatePtr delegate = NewDelegate();
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours) << "AllocateTensors must not fail";
     EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 21)), 1e-5);
     ::unsetenv("VKD_INJECT_FAULT");
@@ -169,9 +163,7 @@ TEST_F(HostFaultTest, DeviceFailureAtInvokeIsAnsweredOnTheCpu) {
   for (const char* fault : {"device_lost", "timeout"}) {
     SCOPED_TRACE(fault);
     DelegatePtr delegate = NewDelegate();
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours);
     EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 2);
     EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 22)), 1e-5);
@@ -192,9 +184,7 @@ TEST_F(HostTest, PartitionLimitsAreHonoured) {
     VkdDelegateOptions opt = TestOptions();
     opt.max_partitions = 1;
     DelegatePtr delegate = NewDelegate(opt);
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours);
     EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 1);
     EXPECT_EQ(VkdDelegatePartitions(delegate.get()), 1);
@@ -204,9 +194,7 @@ TEST_F(HostTest, PartitionLimitsAreHonoured) {
     VkdDelegateOptions opt = TestOptions();
     opt.min_nodes_per_partition = 2;
     DelegatePtr delegate = NewDelegate(opt);
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours);
     EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), 0);
     EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 9)), 0.0);
@@ -252,9 +240,7 @@ TEST_F(HostTest, InputResizeReplansTheDelegate) {
   const std::vector<uint8_t> model = ReadBytes(path);
   auto reference = NewRunner(model, {});
   DelegatePtr delegate = NewDelegate();
-  tools::TfLiteRunOptions o;
-  o.delegates = {delegate.get()};
-  auto ours = NewRunner(model, o);
+  auto ours = NewDelegatedRunner(model, delegate.get());
   ASSERT_TRUE(reference && ours);
   EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 1)), 1e-4);
   for (int batch : {3, 1, 2}) {
@@ -273,9 +259,7 @@ TEST_F(HostTest, DeleteAndRecreate) {
   ASSERT_TRUE(reference);
   for (int round = 0; round < 3; ++round) {
     DelegatePtr delegate = NewDelegate();
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours);
     EXPECT_LE(RunAndCompare(*ours, *reference, RandomInputs(*reference, 20 + round)), 1e-5);
     ours.reset();  // the interpreter goes first, then its delegate
@@ -328,9 +312,7 @@ TEST_F(HostTest, QuantizedModelStaysInTfLiteUnlessEnableQuant) {
     VkdDelegateOptions opt = TestOptions();
     opt.enable_quant = enable_quant;
     DelegatePtr delegate = NewDelegate(opt);
-    tools::TfLiteRunOptions o;
-    o.delegates = {delegate.get()};
-    auto ours = NewRunner(model, o);
+    auto ours = NewDelegatedRunner(model, delegate.get());
     ASSERT_TRUE(ours);
     EXPECT_EQ(VkdDelegateNodesOnGpu(delegate.get()), enable_quant ? NodeCount(model) : 0);
     ASSERT_TRUE(ours->SetInput(0, cat).ok());
