@@ -23,8 +23,6 @@ using ir::Shape;
 
 using test::Quant;
 
-constexpr double kExact = 0;
-
 // Integer tensors run on the CPU kernels only.
 VKD_BACKEND_TEST_SUITE(QuantizeCastTest, kCpuBackends);
 
@@ -65,7 +63,7 @@ TEST_P(QuantizeCastTest, FloatToInteger) {
                  " scale=" + std::to_string(c.scale) + " zp=" + std::to_string(c.zp);
     EXPECT_TRUE(
         Matches(QuantizeGraph(DataType::kFloat32, {}, c.type, Quant(c.scale, c.zp), {2, 9, 11, 3}),
-                opts, kExact));
+                opts, test::kExact));
   }
 }
 
@@ -129,7 +127,7 @@ TEST_P(QuantizeCastTest, Requantize) {
                 std::to_string(c.out_scale) + "/" + std::to_string(c.out_zp));
     EXPECT_TRUE(Matches(QuantizeGraph(c.in, Quant(c.in_scale, c.in_zp), c.out,
                                       Quant(c.out_scale, c.out_zp), {1, 13, 17, 5}),
-                        opts, kExact));
+                        opts, test::kExact));
   }
 }
 
@@ -161,7 +159,7 @@ TEST_P(QuantizeCastTest, Cast) {
       opts.input_min = unsigned_out ? 0.0f : -100.0f;
       opts.input_max = unsigned_out ? 120.0f : 100.0f;
       opts.label = std::string("CAST ") + ir::DataTypeName(in) + "->" + ir::DataTypeName(out);
-      EXPECT_TRUE(Matches(CastGraph(in, out, {3, 5, 7}), opts, kExact));
+      EXPECT_TRUE(Matches(CastGraph(in, out, {3, 5, 7}), opts, test::kExact));
     }
   }
 }
@@ -232,7 +230,7 @@ TEST_P(QuantizeCastTest, MovenetTailPattern) {
   opts.seed = 72;
   opts.label = "movenet tail";
   // int8 and int32 inputs: the filler's default [-128, 127]; float: [-1, 1].
-  EXPECT_TRUE(Matches(MovenetTailGraph(), opts, kExact));
+  EXPECT_TRUE(Matches(MovenetTailGraph(), opts, test::kExact));
 }
 
 }  // namespace

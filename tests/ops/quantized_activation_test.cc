@@ -22,8 +22,6 @@ using ir::Shape;
 
 using test::Quant;
 
-constexpr double kExact = 0;
-
 // Quantized tensors run on the CPU kernels only.
 VKD_BACKEND_TEST_SUITE(QuantizedActivationTest, kCpuBackends);
 // EXP is one of the GPU's elementwise ops: its float body runs everywhere.
@@ -78,7 +76,7 @@ const Shape kShape = {1, 16, 16, 3};
   if (op == OpType::kLeakyRelu) label += " alpha=" + std::to_string(alpha);
   return t.Matches(
       UnaryGraph(op, type, kShape, Quant(c.in_scale, c.in_zp), Quant(c.out_scale, c.out_zp), alpha),
-      test::ClampedRange(seed, label), kExact);
+      test::ClampedRange(seed, label), test::kExact);
 }
 
 TEST_P(QuantizedActivationTest, LogisticTanh) {
@@ -150,7 +148,7 @@ TEST_P(QuantizedActivationTest, ThreadsAndLargeTensors) {
     const ir::Quantization out_q =
         op == OpType::kLogistic ? Quant(1.0f / 256, -128) : Quant(0.04f, -60);
     EXPECT_TRUE(Matches(UnaryGraph(op, DataType::kInt8, {1, 96, 96, 17}, Quant(0.05f, -10), out_q),
-                        opts, kExact));
+                        opts, test::kExact));
   }
 }
 
@@ -165,7 +163,7 @@ TEST_P(QuantizedActivationTest, LogisticTanhInt16) {
       const RescaleCase c = {scale, 0, 1.0f / 32768, 0};
       EXPECT_TRUE(Matches(
           UnaryGraph(op, DataType::kInt16, {1, 64, 64, 4}, Quant(scale, 0), Quant(1.0f / 32768, 0)),
-          test::ClampedRange(47, Label(op, DataType::kInt16, c)), kExact));
+          test::ClampedRange(47, Label(op, DataType::kInt16, c)), test::kExact));
     }
   }
 }

@@ -25,8 +25,6 @@ using ir::Shape;
 
 using test::Quant;
 
-constexpr double kExact = 0;
-
 // Quantized and integer tensors run on the CPU kernels only (float ADD, SUB,
 // MUL, ... on the GPU: gpu_elementwise_test.cc).
 VKD_BACKEND_TEST_SUITE(QuantizedElementwiseTest, kCpuBackends);
@@ -106,7 +104,7 @@ void AddSubMulSweep(const test::BackendTest& t, DataType type, const std::vector
         EXPECT_TRUE(t.Matches(
             QuantizedBinaryGraph(op, type, a, b, q, Activation::kNone),
             test::ClampedRange(seed, Label(op, type, a, b, Activation::kNone) + QuantLabel(q)),
-            kExact));
+            test::kExact));
       }
     }
   }
@@ -147,7 +145,7 @@ TEST_P(QuantizedElementwiseTest, FusedActivations) {
         const QuantCase& q = type == DataType::kInt8 ? q8 : qu8;
         EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, type, a, b, q, act),
                             test::ClampedRange(23, Label(op, type, a, b, act) + QuantLabel(q)),
-                            kExact));
+                            test::kExact));
       }
     }
   }
@@ -169,14 +167,14 @@ TEST_P(QuantizedElementwiseTest, Int16) {
                                        QuantLabel(q) + (use_pot ? " pot" : " general"));
         EXPECT_TRUE(
             Matches(QuantizedBinaryGraph(op, DataType::kInt16, a, b, q, Activation::kNone, use_pot),
-                    opts, kExact));
+                    opts, test::kExact));
       }
     }
   }
   const QuantCase mul = {0.001f, 0, 0.002f, 0, 0.0005f, 0};
   EXPECT_TRUE(Matches(QuantizedBinaryGraph(OpType::kMul, DataType::kInt16, {2, 3, 4, 5}, {5}, mul,
                                            Activation::kNone),
-                      test::ClampedRange(25, "MUL INT16" + QuantLabel(mul)), kExact));
+                      test::ClampedRange(25, "MUL INT16" + QuantLabel(mul)), test::kExact));
 }
 
 TEST_P(QuantizedElementwiseTest, MaximumMinimum) {
@@ -186,7 +184,7 @@ TEST_P(QuantizedElementwiseTest, MaximumMinimum) {
       for (const auto& [a, b] : ShapePairs()) {
         EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, type, a, b, q, Activation::kNone),
                             test::ClampedRange(26, Label(op, type, a, b, Activation::kNone)),
-                            kExact));
+                            test::kExact));
       }
     }
   }
@@ -201,7 +199,7 @@ TEST_P(QuantizedElementwiseTest, ThreadsAndLargeTensors) {
           27, Label(op, DataType::kInt8, a, b, Activation::kRelu) + " threads=2");
       opts.num_threads = 2;
       EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, DataType::kInt8, a, b, q, Activation::kRelu),
-                          opts, kExact));
+                          opts, test::kExact));
     }
   }
 }
@@ -259,15 +257,15 @@ TEST_P(QuantizedElementwiseTest, IntegerAndFloorDivision) {
       opts.input_max = 100.0f;
       opts.label = Label(c.op, c.type, a, b, Activation::kNone);
       EXPECT_TRUE(Matches(DivisionGraph(c.op, c.type, a, b), opts,
-                          c.type == DataType::kInt32 ? kExact : 1e-6));
+                          c.type == DataType::kInt32 ? test::kExact : 1e-6));
     }
   }
   for (Activation act : {Activation::kRelu, Activation::kRelu6, Activation::kReluN1To1}) {
     test::CompareOptions opts;
     opts.seed = 29;
     opts.label = Label(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act);
-    EXPECT_TRUE(
-        Matches(DivisionGraph(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act), opts, kExact));
+    EXPECT_TRUE(Matches(DivisionGraph(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act), opts,
+                        test::kExact));
   }
 }
 

@@ -18,10 +18,6 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-using test::Quant;
-
-constexpr double kExact = 0;
-
 // Quantized tensors run on the CPU kernels only (float SOFTMAX: softmax_test.cc,
 // and on the GPU gpu_pool_test.cc).
 VKD_BACKEND_TEST_SUITE(QuantizedSoftmaxTest, kCpuBackends);
@@ -31,11 +27,11 @@ VKD_BACKEND_TEST_SUITE(QuantizedSoftmaxTest, kCpuBackends);
 ir::Quantization OutputQuant(DataType type) {
   switch (type) {
     case DataType::kInt8:
-      return Quant(1.0f / 256, -128);
+      return test::Quant(1.0f / 256, -128);
     case DataType::kUInt8:
-      return Quant(1.0f / 256, 0);
+      return test::Quant(1.0f / 256, 0);
     default:
-      return Quant(1.0f / 32768, 0);
+      return test::Quant(1.0f / 32768, 0);
   }
 }
 
@@ -48,7 +44,7 @@ int VersionFor(DataType in, DataType out) {
 ir::Graph SoftmaxGraph(DataType in_type, DataType out_type, const Shape& shape, float in_scale,
                        int in_zp, float beta) {
   writer::GraphBuilder g;
-  const int x = g.AddInput(in_type, shape, "x", Quant(in_scale, in_zp));
+  const int x = g.AddInput(in_type, shape, "x", test::Quant(in_scale, in_zp));
   const int out = g.AddTensor(out_type, shape, "out", OutputQuant(out_type));
   g.AddNode(OpType::kSoftmax, {x}, {out}, ir::SoftmaxOptions{beta}, VersionFor(in_type, out_type));
   g.MarkOutput(out);
@@ -76,7 +72,7 @@ TEST_P(QuantizedSoftmaxTest, TypesScalesBetas) {
                                     " scale=" + std::to_string(scale) +
                                     " beta=" + std::to_string(beta);
           EXPECT_TRUE(Matches(SoftmaxGraph(io.in, io.out, shape, scale, zp, beta),
-                              test::ClampedRange(51, label), kExact));
+                              test::ClampedRange(51, label), test::kExact));
         }
       }
     }
@@ -88,7 +84,7 @@ TEST_P(QuantizedSoftmaxTest, Threads) {
     test::CompareOptions opts =
         test::ClampedRange(52, std::string("SOFTMAX ") + ir::DataTypeName(type) + " threads=2");
     opts.num_threads = 2;
-    EXPECT_TRUE(Matches(SoftmaxGraph(type, type, {64, 40, 21}, 0.1f, 3, 1.0f), opts, kExact));
+    EXPECT_TRUE(Matches(SoftmaxGraph(type, type, {64, 40, 21}, 0.1f, 3, 1.0f), opts, test::kExact));
   }
 }
 

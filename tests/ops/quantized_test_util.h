@@ -18,6 +18,9 @@
 
 namespace vkd::test {
 
+// The bound of the bit-exact comparisons: 0 LSB.
+inline constexpr double kExact = 0;
+
 inline ir::Quantization Quant(float scale, int64_t zero_point) {
   ir::Quantization q;
   q.scale = {scale};
