@@ -11,7 +11,8 @@
 #include "cpu_fallback/optimized/quantize.h"
 #include "cpu_fallback/reference/quantize.h"
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -20,14 +21,10 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-constexpr double kExact = 0;
+using test::Quant;
 
-ir::Quantization Quant(float scale, int64_t zero_point) {
-  ir::Quantization q;
-  q.scale = {scale};
-  q.zero_point = {zero_point};
-  return q;
-}
+// Integer tensors run on the CPU kernels only.
+VKD_BACKEND_TEST_SUITE(QuantizeCastTest, kCpuBackends);
 
 // TFLite versions: float -> uint8 1, -> int8 2, int16 involved 3 (4 for
 // int16 -> int32 is not needed: 3 covers it in 2.9), requantize 2.
@@ -47,8 +44,7 @@ ir::Graph QuantizeGraph(DataType in_type, const ir::Quantization& in_q, DataType
   return g.Build();
 }
 
-TEST(QuantizeCastTest, FloatToInteger) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizeCastTest, FloatToInteger) {
   struct Case {
     DataType type;
     float scale;
@@ -65,10 +61,19 @@ TEST(QuantizeCastTest, FloatToInteger) {
     opts.input_max = 5.0f;
     opts.label = std::string("QUANTIZE FLOAT32->") + ir::DataTypeName(c.type) +
                  " scale=" + std::to_string(c.scale) + " zp=" + std::to_string(c.zp);
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(
-        QuantizeGraph(DataType::kFloat32, {}, c.type, Quant(c.scale, c.zp), {2, 9, 11, 3}), opts,
-        kExact));
+    EXPECT_TRUE(
+        Matches(QuantizeGraph(DataType::kFloat32, {}, c.type, Quant(c.scale, c.zp), {2, 9, 11, 3}),
+                opts, test::kExact));
   }
+}
+
+// The reference and optimized QUANTIZE of `in` to T agree element for element.
+template <typename T>
+void ExpectSameRounding(const std::vector<float>& in, float scale, int zp) {
+  std::vector<T> ref_out(in.size()), opt_out(in.size());
+  ref::AffineQuantize(in.data(), ref_out.data(), static_cast<int64_t>(in.size()), scale, zp);
+  opt::AffineQuantize(in.data(), opt_out.data(), static_cast<int64_t>(in.size()), scale, zp);
+  EXPECT_EQ(ref_out, opt_out) << ir::DataTypeName(ir::DataTypeOf<T>::value) << " zp=" << zp;
 }
 
 // Random inputs seldom land on a rounding tie; the optimized QUANTIZE rounds
@@ -85,23 +90,13 @@ TEST(QuantizeCastTest, OptimizedRoundingOnTies) {
   }
   in.push_back(-0.0f);  // an odd tail past the last vector
   for (int zp : {-3, 0, 100}) {
-    std::vector<int8_t> ref_i8(in.size()), opt_i8(in.size());
-    ref::AffineQuantize(in.data(), ref_i8.data(), static_cast<int64_t>(in.size()), scale, zp);
-    opt::AffineQuantize(in.data(), opt_i8.data(), static_cast<int64_t>(in.size()), scale, zp);
-    EXPECT_EQ(ref_i8, opt_i8) << "int8 zp=" << zp;
-    std::vector<int16_t> ref_i16(in.size()), opt_i16(in.size());
-    ref::AffineQuantize(in.data(), ref_i16.data(), static_cast<int64_t>(in.size()), scale, zp);
-    opt::AffineQuantize(in.data(), opt_i16.data(), static_cast<int64_t>(in.size()), scale, zp);
-    EXPECT_EQ(ref_i16, opt_i16) << "int16 zp=" << zp;
-    std::vector<uint8_t> ref_u8(in.size()), opt_u8(in.size());
-    ref::AffineQuantize(in.data(), ref_u8.data(), static_cast<int64_t>(in.size()), scale, zp + 128);
-    opt::AffineQuantize(in.data(), opt_u8.data(), static_cast<int64_t>(in.size()), scale, zp + 128);
-    EXPECT_EQ(ref_u8, opt_u8) << "uint8 zp=" << zp + 128;
+    ExpectSameRounding<int8_t>(in, scale, zp);
+    ExpectSameRounding<int16_t>(in, scale, zp);
+    ExpectSameRounding<uint8_t>(in, scale, zp + 128);
   }
 }
 
-TEST(QuantizeCastTest, Requantize) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizeCastTest, Requantize) {
   struct Case {
     DataType in;
     float in_scale;
@@ -125,18 +120,14 @@ TEST(QuantizeCastTest, Requantize) {
       {DataType::kInt16, 0.0005f, 0, DataType::kInt32, 0.0001f, 0},
   };
   for (const Case& c : cases) {
-    test::CompareOptions opts;
-    opts.seed = 62;
-    opts.input_min = -40000.0f;  // integer inputs: the whole range of the type
-    opts.input_max = 40000.0f;
-    opts.label = std::string("QUANTIZE ") + ir::DataTypeName(c.in) + "->" +
-                 ir::DataTypeName(c.out) + " in " + std::to_string(c.in_scale) + "/" +
-                 std::to_string(c.in_zp) + " out " + std::to_string(c.out_scale) + "/" +
-                 std::to_string(c.out_zp);
-    EXPECT_TRUE(
-        test::BothKernelsMatchTfLite(QuantizeGraph(c.in, Quant(c.in_scale, c.in_zp), c.out,
-                                                   Quant(c.out_scale, c.out_zp), {1, 13, 17, 5}),
-                                     opts, kExact));
+    // Integer inputs: the whole range of the type.
+    const test::CompareOptions opts = test::ClampedRange(
+        62, std::string("QUANTIZE ") + ir::DataTypeName(c.in) + "->" + ir::DataTypeName(c.out) +
+                " in " + std::to_string(c.in_scale) + "/" + std::to_string(c.in_zp) + " out " +
+                std::to_string(c.out_scale) + "/" + std::to_string(c.out_zp));
+    EXPECT_TRUE(Matches(QuantizeGraph(c.in, Quant(c.in_scale, c.in_zp), c.out,
+                                      Quant(c.out_scale, c.out_zp), {1, 13, 17, 5}),
+                        opts, test::kExact));
   }
 }
 
@@ -152,8 +143,7 @@ ir::Graph CastGraph(DataType in, DataType out, const Shape& shape) {
   return g.Build();
 }
 
-TEST(QuantizeCastTest, Cast) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizeCastTest, Cast) {
   const DataType types[] = {DataType::kFloat32, DataType::kInt32, DataType::kInt64,
                             DataType::kInt16,   DataType::kInt8,  DataType::kUInt8,
                             DataType::kBool};
@@ -169,7 +159,7 @@ TEST(QuantizeCastTest, Cast) {
       opts.input_min = unsigned_out ? 0.0f : -100.0f;
       opts.input_max = unsigned_out ? 120.0f : 100.0f;
       opts.label = std::string("CAST ") + ir::DataTypeName(in) + "->" + ir::DataTypeName(out);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(CastGraph(in, out, {3, 5, 7}), opts, kExact));
+      EXPECT_TRUE(Matches(CastGraph(in, out, {3, 5, 7}), opts, test::kExact));
     }
   }
 }
@@ -235,13 +225,12 @@ ir::Graph MovenetTailGraph() {
   return g.Build();
 }
 
-TEST(QuantizeCastTest, MovenetTailPattern) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizeCastTest, MovenetTailPattern) {
   test::CompareOptions opts;
   opts.seed = 72;
   opts.label = "movenet tail";
   // int8 and int32 inputs: the filler's default [-128, 127]; float: [-1, 1].
-  EXPECT_TRUE(test::BothKernelsMatchTfLite(MovenetTailGraph(), opts, kExact));
+  EXPECT_TRUE(Matches(MovenetTailGraph(), opts, test::kExact));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // DEQUANTIZE against TFLite 2.9: int8, uint8, int16 inputs (activation and
 // constant), per-tensor and per-channel (int8, several quantized
-// dimensions), and float16 constants (subnormals, infinities included).
+// dimensions), and float16 constants (subnormals, infinities included),
+// within the harness's CPU bound (1e-5 relative).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,7 +10,8 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -18,7 +20,9 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-constexpr double kTolerance = 1e-5;
+// Integer and float16 inputs run on the CPU kernels only (the GPU folds a
+// constant DEQUANTIZE into its weights: delegate/gpu tests).
+VKD_BACKEND_TEST_SUITE(DequantizeTest, kCpuBackends);
 
 // TFLite versions: INT8 2, INT16 and FLOAT16 3, UINT8 1.
 int VersionFor(DataType type) {
@@ -52,8 +56,7 @@ ir::Graph DequantizeGraph(DataType type, const Shape& shape, const ir::Quantizat
   return g.Build();
 }
 
-TEST(DequantizeTest, PerTensor) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(DequantizeTest, PerTensor) {
   struct Case {
     DataType type;
     float scale;
@@ -67,25 +70,19 @@ TEST(DequantizeTest, PerTensor) {
   for (const Case& c : cases) {
     for (const Shape& shape : {Shape{7}, Shape{1, 5, 6, 3}, Shape{2, 3, 2, 3, 2}}) {
       for (bool constant : {false, true}) {
-        ir::Quantization q;
-        q.scale = {c.scale};
-        q.zero_point = {c.zero_point};
-        test::CompareOptions opts;
-        opts.seed = 81;
-        opts.input_min = -40000.0f;  // integer inputs: the whole range of the type
-        opts.input_max = 40000.0f;
-        opts.label = std::string("DEQUANTIZE ") + ir::DataTypeName(c.type) + " " +
-                     ir::ShapeToString(shape) + " scale=" + std::to_string(c.scale) +
-                     " zp=" + std::to_string(c.zero_point) + (constant ? " constant" : " input");
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(DequantizeGraph(c.type, shape, q, constant), opts,
-                                                 kTolerance));
+        // Integer inputs: the whole range of the type.
+        const test::CompareOptions opts = test::ClampedRange(
+            81, std::string("DEQUANTIZE ") + ir::DataTypeName(c.type) + " " +
+                    ir::ShapeToString(shape) + " scale=" + std::to_string(c.scale) +
+                    " zp=" + std::to_string(c.zero_point) + (constant ? " constant" : " input"));
+        EXPECT_TRUE(Matches(
+            DequantizeGraph(c.type, shape, test::Quant(c.scale, c.zero_point), constant), opts));
       }
     }
   }
 }
 
-TEST(DequantizeTest, PerChannelInt8) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(DequantizeTest, PerChannelInt8) {
   const Shape shape = {4, 3, 3, 5};
   for (int dim : {0, 3, 1}) {
     for (bool constant : {true, false}) {
@@ -99,8 +96,7 @@ TEST(DequantizeTest, PerChannelInt8) {
       opts.seed = 82;
       opts.label = "DEQUANTIZE INT8 per-channel dim " + std::to_string(dim) +
                    (constant ? " constant" : " input");
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(DequantizeGraph(DataType::kInt8, shape, q, constant),
-                                               opts, kTolerance));
+      EXPECT_TRUE(Matches(DequantizeGraph(DataType::kInt8, shape, q, constant), opts));
     }
   }
 }
@@ -123,8 +119,7 @@ ir::Graph Float16Graph(const std::vector<uint16_t>& values) {
   return g.Build();
 }
 
-TEST(DequantizeTest, Float16Constant) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(DequantizeTest, Float16Constant) {
   // The tolerance scales with the largest output, so small and large values
   // go in separate graphs. Infinities are left out: inf - inf compares as NaN.
   // Small: zeros, subnormals (0x0001, 0x03ff, 0x8200), normals below 2.
@@ -141,7 +136,7 @@ TEST(DequantizeTest, Float16Constant) {
     test::CompareOptions opts;
     opts.label = "DEQUANTIZE FLOAT16 constant, " + std::to_string(values->size()) +
                  (values == &small ? " values below 2" : " large values");
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(Float16Graph(*values), opts, kTolerance));
+    EXPECT_TRUE(Matches(Float16Graph(*values), opts));
   }
 }
 

@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "cpu_fallback/interpreter.h"
+#include "cpu_fallback/reference/elementwise.h"
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -22,25 +23,14 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-constexpr double kExact = 0;
+using test::Quant;
 
-Shape BroadcastOf(const Shape& a, const Shape& b) {
-  Shape out(std::max(a.size(), b.size()), 1);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const size_t from_end = out.size() - 1 - i;
-    const int32_t da = from_end < a.size() ? a[a.size() - 1 - from_end] : 1;
-    const int32_t db = from_end < b.size() ? b[b.size() - 1 - from_end] : 1;
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
+// Quantized and integer tensors run on the CPU kernels only (float ADD, SUB,
+// MUL, ... on the GPU: gpu_elementwise_test.cc).
+VKD_BACKEND_TEST_SUITE(QuantizedElementwiseTest, kCpuBackends);
 
-ir::Quantization Quant(float scale, int64_t zero_point) {
-  ir::Quantization q;
-  q.scale = {scale};
-  q.zero_point = {zero_point};
-  return q;
-}
+// The NumPy broadcast of two valid operand shapes.
+Shape BroadcastOf(const Shape& a, const Shape& b) { return *ref::BroadcastShapes(a, b); }
 
 // Scales and zero points of input 1, input 2, output.
 struct QuantCase {
@@ -100,62 +90,48 @@ const std::vector<std::pair<Shape, Shape>>& ShapePairs() {
   return pairs;
 }
 
-// Inputs over the whole range of the type (the filler clamps to it).
-test::CompareOptions FullRange(uint32_t seed, const std::string& label) {
-  test::CompareOptions opts;
-  opts.seed = seed;
-  opts.input_min = -40000.0f;
-  opts.input_max = 40000.0f;
-  opts.label = label;
-  return opts;
-}
-
 std::string Label(OpType op, DataType type, const Shape& a, const Shape& b, Activation act) {
   return ir::OpTypeName(op) + " " + ir::DataTypeName(type) + " " + ir::ShapeToString(a) + " x " +
          ir::ShapeToString(b) + " act=" + ir::ActivationName(act);
 }
 
-TEST(QuantizedElementwiseTest, AddSubMulInt8) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
-  const QuantCase cases[] = {
-      {0.05f, -3, 0.02f, 10, 0.06f, 5},         // all multipliers below one
-      {0.1f, 0, 0.1f, 0, 0.01f, -20},           // output finer than the inputs (MUL: above one)
-      {0.02f, 127, 0.5f, -128, 0.25f, 3},       // extreme zero points, unequal scales
-      {0.007f, -128, 0.009f, 50, 0.002f, 127},  // saturates both ends
-  };
+// ADD, SUB and MUL of `type` over every quantization case and shape pair.
+void AddSubMulSweep(const test::BackendTest& t, DataType type, const std::vector<QuantCase>& cases,
+                    uint32_t seed) {
   for (OpType op : {OpType::kAdd, OpType::kSub, OpType::kMul}) {
     for (const QuantCase& q : cases) {
       for (const auto& [a, b] : ShapePairs()) {
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
-            QuantizedBinaryGraph(op, DataType::kInt8, a, b, q, Activation::kNone),
-            FullRange(21, Label(op, DataType::kInt8, a, b, Activation::kNone) + QuantLabel(q)),
-            kExact));
+        EXPECT_TRUE(t.Matches(
+            QuantizedBinaryGraph(op, type, a, b, q, Activation::kNone),
+            test::ClampedRange(seed, Label(op, type, a, b, Activation::kNone) + QuantLabel(q)),
+            test::kExact));
       }
     }
   }
 }
 
-TEST(QuantizedElementwiseTest, AddSubMulUInt8) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
-  const QuantCase cases[] = {
-      {0.05f, 128, 0.02f, 100, 0.06f, 120},
-      {0.1f, 0, 0.1f, 255, 0.01f, 30},
-      {0.0235f, 140, 0.0157f, 113, 0.031f, 128},  // mobilenet-like
-  };
-  for (OpType op : {OpType::kAdd, OpType::kSub, OpType::kMul}) {
-    for (const QuantCase& q : cases) {
-      for (const auto& [a, b] : ShapePairs()) {
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
-            QuantizedBinaryGraph(op, DataType::kUInt8, a, b, q, Activation::kNone),
-            FullRange(22, Label(op, DataType::kUInt8, a, b, Activation::kNone) + QuantLabel(q)),
-            kExact));
-      }
-    }
-  }
+TEST_P(QuantizedElementwiseTest, AddSubMulInt8) {
+  AddSubMulSweep(*this, DataType::kInt8,
+                 {
+                     {0.05f, -3, 0.02f, 10, 0.06f, 5},         // all multipliers below one
+                     {0.1f, 0, 0.1f, 0, 0.01f, -20},           // output finer (MUL: above one)
+                     {0.02f, 127, 0.5f, -128, 0.25f, 3},       // extreme zero points
+                     {0.007f, -128, 0.009f, 50, 0.002f, 127},  // saturates both ends
+                 },
+                 21);
 }
 
-TEST(QuantizedElementwiseTest, FusedActivations) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedElementwiseTest, AddSubMulUInt8) {
+  AddSubMulSweep(*this, DataType::kUInt8,
+                 {
+                     {0.05f, 128, 0.02f, 100, 0.06f, 120},
+                     {0.1f, 0, 0.1f, 255, 0.01f, 30},
+                     {0.0235f, 140, 0.0157f, 113, 0.031f, 128},  // mobilenet-like
+                 },
+                 22);
+}
+
+TEST_P(QuantizedElementwiseTest, FusedActivations) {
   // Output scales that put 0, 6, -1 and 1 inside the quantized range, so the clamps bite.
   const QuantCase q8 = {0.05f, 4, 0.04f, -6, 0.03f, -10};
   const QuantCase qu8 = {0.05f, 130, 0.04f, 120, 0.03f, 118};
@@ -167,16 +143,15 @@ TEST(QuantizedElementwiseTest, FusedActivations) {
         const Shape a = {1, 4, 5, 3};
         const Shape b = {3};
         const QuantCase& q = type == DataType::kInt8 ? q8 : qu8;
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
-            QuantizedBinaryGraph(op, type, a, b, q, act),
-            FullRange(23, Label(op, type, a, b, act) + QuantLabel(q)), kExact));
+        EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, type, a, b, q, act),
+                            test::ClampedRange(23, Label(op, type, a, b, act) + QuantLabel(q)),
+                            test::kExact));
       }
     }
   }
 }
 
-TEST(QuantizedElementwiseTest, Int16) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedElementwiseTest, Int16) {
   // General scales (pot_scale_int16 = false), and TFLite's power-of-two path.
   const QuantCase general = {0.0003f, 0, 0.0005f, 0, 0.0007f, 0};
   const QuantCase pot = {1.0f / 4096, 0, 1.0f / 1024, 0, 1.0f / 1024, 0};
@@ -188,46 +163,43 @@ TEST(QuantizedElementwiseTest, Int16) {
         if (use_pot && a != b) continue;
         const QuantCase& q = use_pot ? pot : general;
         test::CompareOptions opts =
-            FullRange(24, Label(op, DataType::kInt16, a, b, Activation::kNone) + QuantLabel(q) +
-                              (use_pot ? " pot" : " general"));
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
-            QuantizedBinaryGraph(op, DataType::kInt16, a, b, q, Activation::kNone, use_pot), opts,
-            kExact));
+            test::ClampedRange(24, Label(op, DataType::kInt16, a, b, Activation::kNone) +
+                                       QuantLabel(q) + (use_pot ? " pot" : " general"));
+        EXPECT_TRUE(
+            Matches(QuantizedBinaryGraph(op, DataType::kInt16, a, b, q, Activation::kNone, use_pot),
+                    opts, test::kExact));
       }
     }
   }
   const QuantCase mul = {0.001f, 0, 0.002f, 0, 0.0005f, 0};
-  EXPECT_TRUE(
-      test::BothKernelsMatchTfLite(QuantizedBinaryGraph(OpType::kMul, DataType::kInt16,
-                                                        {2, 3, 4, 5}, {5}, mul, Activation::kNone),
-                                   FullRange(25, "MUL INT16" + QuantLabel(mul)), kExact));
+  EXPECT_TRUE(Matches(QuantizedBinaryGraph(OpType::kMul, DataType::kInt16, {2, 3, 4, 5}, {5}, mul,
+                                           Activation::kNone),
+                      test::ClampedRange(25, "MUL INT16" + QuantLabel(mul)), test::kExact));
 }
 
-TEST(QuantizedElementwiseTest, MaximumMinimum) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedElementwiseTest, MaximumMinimum) {
   const QuantCase q = {0.05f, 3, 0.05f, 3, 0.05f, 3};
   for (DataType type : {DataType::kInt8, DataType::kUInt8, DataType::kInt16}) {
     for (OpType op : {OpType::kMaximum, OpType::kMinimum}) {
       for (const auto& [a, b] : ShapePairs()) {
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
-            QuantizedBinaryGraph(op, type, a, b, q, Activation::kNone),
-            FullRange(26, Label(op, type, a, b, Activation::kNone)), kExact));
+        EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, type, a, b, q, Activation::kNone),
+                            test::ClampedRange(26, Label(op, type, a, b, Activation::kNone)),
+                            test::kExact));
       }
     }
   }
 }
 
-TEST(QuantizedElementwiseTest, ThreadsAndLargeTensors) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedElementwiseTest, ThreadsAndLargeTensors) {
   const QuantCase q = {0.05f, -3, 0.02f, 10, 0.06f, 5};
   for (OpType op : {OpType::kAdd, OpType::kMul}) {
     for (const auto& [a, b] : {std::pair<Shape, Shape>{{1, 64, 64, 33}, {33}},
                                std::pair<Shape, Shape>{{1, 64, 64, 33}, {1, 64, 64, 33}}}) {
-      test::CompareOptions opts =
-          FullRange(27, Label(op, DataType::kInt8, a, b, Activation::kRelu) + " threads=2");
+      test::CompareOptions opts = test::ClampedRange(
+          27, Label(op, DataType::kInt8, a, b, Activation::kRelu) + " threads=2");
       opts.num_threads = 2;
-      EXPECT_TRUE(test::MatchesTfLite(
-          QuantizedBinaryGraph(op, DataType::kInt8, a, b, q, Activation::kRelu), opts, kExact));
+      EXPECT_TRUE(Matches(QuantizedBinaryGraph(op, DataType::kInt8, a, b, q, Activation::kRelu),
+                          opts, test::kExact));
     }
   }
 }
@@ -265,8 +237,7 @@ ir::Graph DivisionGraph(OpType op, DataType type, const Shape& a, const Shape& b
   return g.Build();
 }
 
-TEST(QuantizedElementwiseTest, IntegerAndFloorDivision) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedElementwiseTest, IntegerAndFloorDivision) {
   const std::vector<std::pair<Shape, Shape>> shapes = {
       {{2, 3, 4, 5}, {2, 3, 4, 5}}, {{1, 5, 7, 3}, {3}}, {{2, 1, 3}, {1, 4, 1}}};
   struct Case {
@@ -285,24 +256,17 @@ TEST(QuantizedElementwiseTest, IntegerAndFloorDivision) {
       opts.input_min = -100.0f;
       opts.input_max = 100.0f;
       opts.label = Label(c.op, c.type, a, b, Activation::kNone);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(DivisionGraph(c.op, c.type, a, b), opts,
-                                               c.type == DataType::kInt32 ? kExact : 1e-6));
+      EXPECT_TRUE(Matches(DivisionGraph(c.op, c.type, a, b), opts,
+                          c.type == DataType::kInt32 ? test::kExact : 1e-6));
     }
   }
   for (Activation act : {Activation::kRelu, Activation::kRelu6, Activation::kReluN1To1}) {
     test::CompareOptions opts;
     opts.seed = 29;
     opts.label = Label(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act);
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(
-        DivisionGraph(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act), opts, kExact));
+    EXPECT_TRUE(Matches(DivisionGraph(OpType::kDiv, DataType::kInt32, {3, 7}, {7}, act), opts,
+                        test::kExact));
   }
-}
-
-// Prepare's refusals, on vkdelegate alone (TFLite not involved).
-Status PrepareStatus(const ir::Graph& graph) {
-  auto interp = cpu::Interpreter::Create(graph, cpu::InterpreterOptions{});
-  if (!interp.ok()) return interp.status();
-  return (*interp)->AllocateTensors();
 }
 
 ir::Graph OneInputGraph(OpType op, DataType in_type, const ir::Quantization& in_q,
@@ -315,13 +279,14 @@ ir::Graph OneInputGraph(OpType op, DataType in_type, const ir::Quantization& in_
   return g.Build();
 }
 
+// Prepare's refusals, on vkdelegate alone (TFLite not involved).
 TEST(QuantizedElementwiseTest, PrepareErrors) {
   const QuantCase q = {0.05f, 0, 0.05f, 0, 0.05f, 0};
   // A zero point outside the type.
   QuantCase bad_zp = q;
   bad_zp.zp2 = 200;
-  Status s = PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kInt8, {2, 3}, {2, 3},
-                                                bad_zp, Activation::kNone));
+  Status s = test::PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kInt8, {2, 3}, {2, 3},
+                                                      bad_zp, Activation::kNone));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_NE(s.message().find("input 1: zero point 200 outside INT8"), std::string::npos)
       << s.ToString();
@@ -329,41 +294,42 @@ TEST(QuantizedElementwiseTest, PrepareErrors) {
   // An output scale so fine that ADD's output multiplier exceeds one.
   QuantCase tiny_out = q;
   tiny_out.so = 1e-9f;
-  s = PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kUInt8, {2, 3}, {2, 3}, tiny_out,
-                                         Activation::kNone));
+  s = test::PrepareStatus(QuantizedBinaryGraph(OpType::kAdd, DataType::kUInt8, {2, 3}, {2, 3},
+                                               tiny_out, Activation::kNone));
   EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
   EXPECT_NE(s.message().find("output 0"), std::string::npos) << s.ToString();
 
   // Activations and softmax without parameters, or with mismatched types.
-  s = PrepareStatus(OneInputGraph(OpType::kLogistic, DataType::kInt8, {}, DataType::kInt8,
-                                  Quant(1.0f / 256, -128)));
+  s = test::PrepareStatus(OneInputGraph(OpType::kLogistic, DataType::kInt8, {}, DataType::kInt8,
+                                        Quant(1.0f / 256, -128)));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_NE(s.message().find("input 0: INT8 without quantization parameters"), std::string::npos)
       << s.ToString();
-  s = PrepareStatus(OneInputGraph(OpType::kSoftmax, DataType::kUInt8, Quant(0.1f, 0),
-                                  DataType::kUInt8, Quant(1.0f / 256, 5)));
+  s = test::PrepareStatus(OneInputGraph(OpType::kSoftmax, DataType::kUInt8, Quant(0.1f, 0),
+                                        DataType::kUInt8, Quant(1.0f / 256, 5)));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_NE(s.message().find("output 0: uint8 SOFTMAX output needs zero point 0"),
             std::string::npos)
       << s.ToString();
-  s = PrepareStatus(OneInputGraph(OpType::kRelu, DataType::kInt8, Quant(0.1f, 0), DataType::kUInt8,
-                                  Quant(0.1f, 0)));
+  s = test::PrepareStatus(OneInputGraph(OpType::kRelu, DataType::kInt8, Quant(0.1f, 0),
+                                        DataType::kUInt8, Quant(0.1f, 0)));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_NE(s.message().find("output 0: type UINT8"), std::string::npos) << s.ToString();
 
   // QUANTIZE pairs TFLite 2.9 does not take, and an output without parameters.
-  s = PrepareStatus(OneInputGraph(OpType::kQuantize, DataType::kUInt8, Quant(0.1f, 0),
-                                  DataType::kInt16, Quant(0.1f, 0)));
+  s = test::PrepareStatus(OneInputGraph(OpType::kQuantize, DataType::kUInt8, Quant(0.1f, 0),
+                                        DataType::kInt16, Quant(0.1f, 0)));
   EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
   EXPECT_NE(s.message().find("requantizing UINT8 to INT16"), std::string::npos) << s.ToString();
-  s = PrepareStatus(OneInputGraph(OpType::kQuantize, DataType::kFloat32, {}, DataType::kInt8, {}));
+  s = test::PrepareStatus(
+      OneInputGraph(OpType::kQuantize, DataType::kFloat32, {}, DataType::kInt8, {}));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_NE(s.message().find("output 0: INT8 without quantization parameters"), std::string::npos)
       << s.ToString();
 
   // FLOOR_DIV of 8-bit tensors: not a TFLite 2.9 kernel either.
-  s = PrepareStatus(QuantizedBinaryGraph(OpType::kFloorDiv, DataType::kInt8, {2, 3}, {2, 3}, q,
-                                         Activation::kNone));
+  s = test::PrepareStatus(QuantizedBinaryGraph(OpType::kFloorDiv, DataType::kInt8, {2, 3}, {2, 3},
+                                               q, Activation::kNone));
   EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
 }
 

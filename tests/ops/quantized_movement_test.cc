@@ -10,8 +10,8 @@
 
 #include "cpu_fallback/interpreter.h"
 #include "model/writer/graph_builder.h"
-#include "tests/ops/qshape_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -20,6 +20,10 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
+// Quantized and integer tensors run on the CPU kernels only; the float32
+// forms the GPU takes are held to TFLite on the GPU in gpu_*_test.cc.
+VKD_BACKEND_TEST_SUITE(QuantizedMovementTest, kCpuBackends);
+
 const DataType kTypes[] = {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt32,
                            DataType::kInt64};
 
@@ -27,8 +31,7 @@ ir::Quantization Q(DataType type) {
   return test::QuantFor(type, 0.2f, type == DataType::kUInt8 ? 9 : -4);
 }
 
-TEST(QuantizedMovementTest, PackUnpack) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedMovementTest, PackUnpack) {
   const Shape in = {2, 3, 4};
   for (DataType type : kTypes) {
     for (int axis = -4; axis <= 3; ++axis) {
@@ -42,7 +45,7 @@ TEST(QuantizedMovementTest, PackUnpack) {
       const int y = g.AddTensor(type, packed, "y", Q(type));
       g.AddNode(OpType::kPack, xs, {y}, ir::PackOptions{3, axis}, test::Int8Version(type));
       g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
+      EXPECT_TRUE(Matches(
           g.Build(),
           test::FullRange(type, "PACK " + test::TypeLabel(type) + " axis " + std::to_string(axis)),
           0));
@@ -60,17 +63,15 @@ TEST(QuantizedMovementTest, PackUnpack) {
       }
       g.AddNode(OpType::kUnpack, {x}, ys, ir::UnpackOptions{in[a], axis}, test::Int8Version(type));
       for (int y : ys) g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
-          g.Build(),
-          test::FullRange(type,
-                          "UNPACK " + test::TypeLabel(type) + " axis " + std::to_string(axis)),
-          0));
+      EXPECT_TRUE(Matches(g.Build(),
+                          test::FullRange(type, "UNPACK " + test::TypeLabel(type) + " axis " +
+                                                    std::to_string(axis)),
+                          0));
     }
   }
 }
 
-TEST(QuantizedMovementTest, Split) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedMovementTest, Split) {
   const Shape in = {2, 6, 4};
   for (DataType type : {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt32}) {
     // SPLIT version: int8 2, int32 3.
@@ -88,7 +89,7 @@ TEST(QuantizedMovementTest, Split) {
         ys.push_back(g.AddTensor(type, part, "y" + std::to_string(i), Q(type)));
       g.AddNode(OpType::kSplit, {ax, x}, ys, ir::SplitOptions{parts}, split_version);
       for (int y : ys) g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
+      EXPECT_TRUE(Matches(
           g.Build(),
           test::FullRange(type, "SPLIT " + test::TypeLabel(type) + " axis " + std::to_string(axis)),
           0));
@@ -180,8 +181,7 @@ TEST(QuantizedMovementTest, ArgMin) {
   EXPECT_EQ(RunIota(g.Build(), false), (std::vector<std::vector<int32_t>>{{0, 0}}));
 }
 
-TEST(QuantizedMovementTest, TileAndTranspose) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedMovementTest, TileAndTranspose) {
   struct TileCase {
     Shape in;
     std::vector<int32_t> multiples;
@@ -197,16 +197,13 @@ TEST(QuantizedMovementTest, TileAndTranspose) {
         const int rank = static_cast<int32_t>(c.in.size());
         writer::GraphBuilder g;
         const int x = g.AddInput(type, c.in, "x", Q(type));
-        const int m =
-            int64_multiples
-                ? g.AddConstant<int64_t>(
-                      {rank}, std::vector<int64_t>(c.multiples.begin(), c.multiples.end()),
-                      "multiples")
-                : g.AddConstant<int32_t>({rank}, c.multiples, "multiples");
+        const int m = test::AddIntConstant(
+            g, {rank}, std::vector<int64_t>(c.multiples.begin(), c.multiples.end()),
+            int64_multiples, "multiples");
         const int y = g.AddTensor(type, out, "y", Q(type));
         g.AddNode(OpType::kTile, {x, m}, {y}, {}, 1);
         g.MarkOutput(y);
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
+        EXPECT_TRUE(Matches(
             g.Build(),
             test::FullRange(type, "TILE " + test::TypeLabel(type) + " " + ir::ShapeToString(c.in) +
                                       (int64_multiples ? " int64" : "")),
@@ -222,18 +219,17 @@ TEST(QuantizedMovementTest, TileAndTranspose) {
       const int y = g.AddTensor(type, out, "y", Q(type));
       g.AddNode(OpType::kTranspose, {x, p}, {y}, {}, test::Int8Version(type));
       g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
-          g.Build(),
-          test::FullRange(type, "TRANSPOSE " + test::TypeLabel(type) + " perm " +
-                                    std::to_string(perm[0]) + std::to_string(perm[1]) +
-                                    std::to_string(perm[2])),
-          0));
+      EXPECT_TRUE(
+          Matches(g.Build(),
+                  test::FullRange(type, "TRANSPOSE " + test::TypeLabel(type) + " perm " +
+                                            std::to_string(perm[0]) + std::to_string(perm[1]) +
+                                            std::to_string(perm[2])),
+                  0));
     }
   }
 }
 
-TEST(QuantizedMovementTest, StridedSliceAndSlice) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedMovementTest, StridedSliceAndSlice) {
   const Shape in = {2, 5, 4, 6};
   struct Strided {
     std::vector<int32_t> begin, end, strides;
@@ -267,27 +263,25 @@ TEST(QuantizedMovementTest, StridedSliceAndSlice) {
       o.shrink_axis_mask = c.shrink_mask;
       g.AddNode(OpType::kStridedSlice, {x, b, e, st}, {y}, o, test::Int8Version(type));
       g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
-          g.Build(),
-          test::FullRange(
-              type, "STRIDED_SLICE " + test::TypeLabel(type) + " -> " + ir::ShapeToString(c.out)),
-          0));
+      EXPECT_TRUE(Matches(g.Build(),
+                          test::FullRange(type, "STRIDED_SLICE " + test::TypeLabel(type) + " -> " +
+                                                    ir::ShapeToString(c.out)),
+                          0));
     }
     for (const Sliced& c : sliced) {
       for (bool int64_params : {false, true}) {
         writer::GraphBuilder g;
         const int x = g.AddInput(type, in, "x", Q(type));
         auto constant = [&](const std::vector<int32_t>& v, const char* name) {
-          return int64_params
-                     ? g.AddConstant<int64_t>({4}, std::vector<int64_t>(v.begin(), v.end()), name)
-                     : g.AddConstant<int32_t>({4}, v, name);
+          return test::AddIntConstant(g, {4}, std::vector<int64_t>(v.begin(), v.end()),
+                                      int64_params, name);
         };
         const int b = constant(c.begin, "begin");
         const int sz = constant(c.size, "size");
         const int y = g.AddTensor(type, c.out, "y", Q(type));
         g.AddNode(OpType::kSlice, {x, b, sz}, {y}, {}, test::Int8Version(type));
         g.MarkOutput(y);
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
+        EXPECT_TRUE(Matches(
             g.Build(),
             test::FullRange(type, "SLICE " + test::TypeLabel(type) + " -> " +
                                       ir::ShapeToString(c.out) + (int64_params ? " int64" : "")),

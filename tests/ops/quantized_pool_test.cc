@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/ops/qshape_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "ops/window.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -20,24 +21,23 @@ using ir::OpType;
 using ir::Padding;
 using ir::Shape;
 
-int OutSize(Padding padding, int in, int filter, int stride) {
-  return padding == Padding::kSame ? (in + stride - 1) / stride : (in - filter + stride) / stride;
-}
+// Quantized tensors run on the CPU kernels only.
+VKD_BACKEND_TEST_SUITE(QuantizedPoolTest, kCpuBackends);
 
 ir::Graph PoolGraph(OpType op, DataType type, const Shape& in, const ir::Pool2DOptions& o,
                     const ir::Quantization& q) {
   writer::GraphBuilder g;
   const int x = g.AddInput(type, in, "x", q);
-  const Shape out_shape = {in[0], OutSize(o.padding, in[1], o.filter_h, o.stride_h),
-                           OutSize(o.padding, in[2], o.filter_w, o.stride_w), in[3]};
+  const Shape out_shape = {
+      in[0], ops::ComputeOutputSize(o.padding, in[1], o.filter_h, o.stride_h, 1),
+      ops::ComputeOutputSize(o.padding, in[2], o.filter_w, o.stride_w, 1), in[3]};
   const int out = g.AddTensor(type, out_shape, "out", q);
   g.AddNode(op, {x}, {out}, o, test::Int8Version(type));
   g.MarkOutput(out);
   return g.Build();
 }
 
-TEST(QuantizedPoolTest, Sweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedPoolTest, Sweep) {
   struct Case {
     Shape in;
     int filter_h, filter_w, stride_h, stride_w;
@@ -72,8 +72,7 @@ TEST(QuantizedPoolTest, Sweep) {
                 " act " + ir::ActivationName(act) + " zp " + std::to_string(zp);
             test::CompareOptions opts = test::FullRange(type, label, n);
             opts.num_threads = n % 2 + 1;
-            EXPECT_TRUE(test::BothKernelsMatchTfLite(
-                PoolGraph(op, type, c.in, o, test::Quant(0.05f, zp)), opts, 0));
+            EXPECT_TRUE(Matches(PoolGraph(op, type, c.in, o, test::Quant(0.05f, zp)), opts, 0));
           }
         }
       }

@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/ops/qshape_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/ops/reduce_cases.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -20,23 +21,10 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-Shape ReducedShape(const Shape& in, const std::vector<int32_t>& axes, bool keep_dims) {
-  const int rank = static_cast<int>(in.size());
-  std::vector<bool> reduced(rank, false);
-  for (int32_t a : axes) reduced[a < 0 ? a + rank : a] = true;
-  Shape out;
-  for (int d = 0; d < rank; ++d) {
-    if (!reduced[d]) {
-      out.push_back(in[d]);
-    } else if (keep_dims) {
-      out.push_back(1);
-    }
-  }
-  return out;
-}
+// Quantized tensors run on the CPU kernels only.
+VKD_BACKEND_TEST_SUITE(QuantizedReduceTest, kCpuBackends);
 
-TEST(QuantizedReduceTest, MeanAndSum) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedReduceTest, MeanAndSum) {
   struct Case {
     Shape in;
     std::vector<int32_t> axes;
@@ -71,7 +59,7 @@ TEST(QuantizedReduceTest, MeanAndSum) {
           const int x = g.AddInput(type, c.in, "x", test::Quant(q.in_scale, q.in_zp));
           const int axes =
               g.AddConstant<int32_t>({static_cast<int32_t>(c.axes.size())}, c.axes, "axes");
-          const int out = g.AddTensor(type, ReducedShape(c.in, c.axes, c.keep_dims), "out",
+          const int out = g.AddTensor(type, test::ReducedShape(c.in, c.axes, c.keep_dims), "out",
                                       test::Quant(q.out_scale, q.out_zp));
           g.AddNode(op, {x, axes}, {out}, ir::ReducerOptions{c.keep_dims}, test::Int8Version(type));
           g.MarkOutput(out);
@@ -82,7 +70,7 @@ TEST(QuantizedReduceTest, MeanAndSum) {
               " axes " + axes_label + (c.keep_dims ? "keep_dims" : "") + " in (" +
               std::to_string(q.in_scale) + ", " + std::to_string(q.in_zp) + ") out (" +
               std::to_string(q.out_scale) + ", " + std::to_string(q.out_zp) + ")";
-          EXPECT_TRUE(test::BothKernelsMatchTfLite(g.Build(), test::FullRange(type, label, n), 0));
+          EXPECT_TRUE(Matches(g.Build(), test::FullRange(type, label, n), 0));
         }
       }
     }

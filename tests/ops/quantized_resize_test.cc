@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/ops/qshape_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -18,8 +18,10 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-TEST(QuantizedResizeTest, Sweep) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+// Quantized tensors run on the CPU kernels only.
+VKD_BACKEND_TEST_SUITE(QuantizedResizeTest, kCpuBackends);
+
+TEST_P(QuantizedResizeTest, Sweep) {
   struct Case {
     Shape in;
     int out_h, out_w;
@@ -57,8 +59,7 @@ TEST(QuantizedResizeTest, Sweep) {
                 ir::OpTypeName(op) + " " + test::TypeLabel(type) + " " + ir::ShapeToString(c.in) +
                 " -> " + std::to_string(c.out_h) + "x" + std::to_string(c.out_w) +
                 (align ? " align_corners" : "") + (half ? " half_pixel_centers" : "");
-            EXPECT_TRUE(
-                test::BothKernelsMatchTfLite(g.Build(), test::FullRange(type, label, n), 0));
+            EXPECT_TRUE(Matches(g.Build(), test::FullRange(type, label, n), 0));
           }
         }
       }

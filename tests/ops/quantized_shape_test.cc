@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/ops/qshape_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -19,11 +19,14 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
+// Quantized and integer tensors run on the CPU kernels only; the float32
+// forms the GPU takes are held to TFLite on the GPU in gpu_*_test.cc.
+VKD_BACKEND_TEST_SUITE(QuantizedShapeTest, kCpuBackends);
+
 const DataType kAllTypes[] = {DataType::kFloat32, DataType::kInt8, DataType::kUInt8,
                               DataType::kInt32, DataType::kInt64};
 
-TEST(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
   for (DataType type : kAllTypes) {
     const ir::Quantization q = test::QuantFor(type, 0.1f, type == DataType::kUInt8 ? 7 : -3);
     {
@@ -33,8 +36,7 @@ TEST(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
       const int y = g.AddTensor(type, {1, 60}, "y", q);
       g.AddNode(OpType::kReshape, {x, shape}, {y}, ir::ReshapeOptions{}, 1);
       g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
-          g.Build(), test::FullRange(type, "RESHAPE " + test::TypeLabel(type)), 0));
+      EXPECT_TRUE(Matches(g.Build(), test::FullRange(type, "RESHAPE " + test::TypeLabel(type)), 0));
     }
     {
       writer::GraphBuilder g;
@@ -42,8 +44,7 @@ TEST(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
       const int y = g.AddTensor(type, {1, 6}, "y", q);
       g.AddNode(OpType::kSqueeze, {x}, {y}, ir::SqueezeOptions{{1, -1}}, 1);
       g.MarkOutput(y);
-      EXPECT_TRUE(test::BothKernelsMatchTfLite(
-          g.Build(), test::FullRange(type, "SQUEEZE " + test::TypeLabel(type)), 0));
+      EXPECT_TRUE(Matches(g.Build(), test::FullRange(type, "SQUEEZE " + test::TypeLabel(type)), 0));
     }
     struct Expand {
       int32_t axis;
@@ -54,12 +55,12 @@ TEST(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
       for (bool int64_axis : {false, true}) {
         writer::GraphBuilder g;
         const int x = g.AddInput(type, {3, 4}, "x", q);
-        const int axis = int64_axis ? g.AddConstant<int64_t>({1}, {e.axis}, "axis")
-                                    : g.AddConstant<int32_t>({}, {e.axis}, "axis");
+        const int axis =
+            test::AddIntConstant(g, int64_axis ? Shape{1} : Shape{}, {e.axis}, int64_axis, "axis");
         const int y = g.AddTensor(type, e.out, "y", q);
         g.AddNode(OpType::kExpandDims, {x, axis}, {y}, {}, 1);
         g.MarkOutput(y);
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(
+        EXPECT_TRUE(Matches(
             g.Build(),
             test::FullRange(type, "EXPAND_DIMS " + test::TypeLabel(type) + " axis " +
                                       std::to_string(e.axis) + (int64_axis ? " int64" : "")),
@@ -69,8 +70,7 @@ TEST(QuantizedShapeTest, ReshapeSqueezeExpandDims) {
   }
 }
 
-TEST(QuantizedShapeTest, PadAndPadV2) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedShapeTest, PadAndPadV2) {
   struct Case {
     Shape in;
     std::vector<int32_t> paddings;
@@ -115,14 +115,13 @@ TEST(QuantizedShapeTest, PadAndPadV2) {
         g.MarkOutput(y);
         const std::string label = std::string(v2 ? "PADV2 " : "PAD ") + test::TypeLabel(type) +
                                   " " + ir::ShapeToString(c.in);
-        EXPECT_TRUE(test::BothKernelsMatchTfLite(g.Build(), test::FullRange(type, label, n), 0));
+        EXPECT_TRUE(Matches(g.Build(), test::FullRange(type, label, n), 0));
       }
     }
   }
 }
 
-TEST(QuantizedShapeTest, Concatenation) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedShapeTest, Concatenation) {
   struct Input {
     Shape shape;
     float scale;
@@ -156,7 +155,7 @@ TEST(QuantizedShapeTest, Concatenation) {
         g.AddTensor(DataType::kUInt8, c.out, "y", test::Quant(c.out_scale, c.out_zero_point));
     g.AddNode(OpType::kConcatenation, inputs, {y}, ir::ConcatenationOptions{c.axis}, 1);
     g.MarkOutput(y);
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(
+    EXPECT_TRUE(Matches(
         g.Build(),
         test::FullRange(DataType::kUInt8, "CONCATENATION UINT8 case " + std::to_string(n), n), 0));
   }
@@ -170,8 +169,8 @@ TEST(QuantizedShapeTest, Concatenation) {
     g.AddNode(OpType::kConcatenation, {a, b}, {y}, ir::ConcatenationOptions{1},
               test::Int8Version(type));
     g.MarkOutput(y);
-    EXPECT_TRUE(test::BothKernelsMatchTfLite(
-        g.Build(), test::FullRange(type, "CONCATENATION " + test::TypeLabel(type)), 0));
+    EXPECT_TRUE(
+        Matches(g.Build(), test::FullRange(type, "CONCATENATION " + test::TypeLabel(type)), 0));
   }
 }
 

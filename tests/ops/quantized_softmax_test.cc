@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
-#include "tests/util/op_test_util.h"
+#include "tests/ops/quantized_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -17,25 +18,20 @@ using ir::DataType;
 using ir::OpType;
 using ir::Shape;
 
-constexpr double kExact = 0;
-
-ir::Quantization Quant(float scale, int64_t zero_point) {
-  ir::Quantization q;
-  q.scale = {scale};
-  q.zero_point = {zero_point};
-  return q;
-}
+// Quantized tensors run on the CPU kernels only (float SOFTMAX: softmax_test.cc,
+// and on the GPU gpu_pool_test.cc).
+VKD_BACKEND_TEST_SUITE(QuantizedSoftmaxTest, kCpuBackends);
 
 // TFLite's output contract: scale 1/256 with zero point -128 (int8) or 0
 // (uint8); int16 outputs scale 1/32768, zero point 0.
 ir::Quantization OutputQuant(DataType type) {
   switch (type) {
     case DataType::kInt8:
-      return Quant(1.0f / 256, -128);
+      return test::Quant(1.0f / 256, -128);
     case DataType::kUInt8:
-      return Quant(1.0f / 256, 0);
+      return test::Quant(1.0f / 256, 0);
     default:
-      return Quant(1.0f / 32768, 0);
+      return test::Quant(1.0f / 32768, 0);
   }
 }
 
@@ -48,24 +44,14 @@ int VersionFor(DataType in, DataType out) {
 ir::Graph SoftmaxGraph(DataType in_type, DataType out_type, const Shape& shape, float in_scale,
                        int in_zp, float beta) {
   writer::GraphBuilder g;
-  const int x = g.AddInput(in_type, shape, "x", Quant(in_scale, in_zp));
+  const int x = g.AddInput(in_type, shape, "x", test::Quant(in_scale, in_zp));
   const int out = g.AddTensor(out_type, shape, "out", OutputQuant(out_type));
   g.AddNode(OpType::kSoftmax, {x}, {out}, ir::SoftmaxOptions{beta}, VersionFor(in_type, out_type));
   g.MarkOutput(out);
   return g.Build();
 }
 
-test::CompareOptions FullRange(uint32_t seed, const std::string& label) {
-  test::CompareOptions opts;
-  opts.seed = seed;
-  opts.input_min = -40000.0f;
-  opts.input_max = 40000.0f;
-  opts.label = label;
-  return opts;
-}
-
-TEST(QuantizedSoftmaxTest, TypesScalesBetas) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedSoftmaxTest, TypesScalesBetas) {
   struct Io {
     DataType in, out;
   };
@@ -85,22 +71,20 @@ TEST(QuantizedSoftmaxTest, TypesScalesBetas) {
                                     ir::DataTypeName(io.out) + " " + ir::ShapeToString(shape) +
                                     " scale=" + std::to_string(scale) +
                                     " beta=" + std::to_string(beta);
-          EXPECT_TRUE(test::BothKernelsMatchTfLite(
-              SoftmaxGraph(io.in, io.out, shape, scale, zp, beta), FullRange(51, label), kExact));
+          EXPECT_TRUE(Matches(SoftmaxGraph(io.in, io.out, shape, scale, zp, beta),
+                              test::ClampedRange(51, label), test::kExact));
         }
       }
     }
   }
 }
 
-TEST(QuantizedSoftmaxTest, Threads) {
-  if (!test::TfLiteAvailable()) GTEST_SKIP() << "reference TFLite not built";
+TEST_P(QuantizedSoftmaxTest, Threads) {
   for (DataType type : {DataType::kInt8, DataType::kUInt8}) {
     test::CompareOptions opts =
-        FullRange(52, std::string("SOFTMAX ") + ir::DataTypeName(type) + " threads=2");
+        test::ClampedRange(52, std::string("SOFTMAX ") + ir::DataTypeName(type) + " threads=2");
     opts.num_threads = 2;
-    EXPECT_TRUE(
-        test::MatchesTfLite(SoftmaxGraph(type, type, {64, 40, 21}, 0.1f, 3, 1.0f), opts, kExact));
+    EXPECT_TRUE(Matches(SoftmaxGraph(type, type, {64, 40, 21}, 0.1f, 3, 1.0f), opts, test::kExact));
   }
 }
 

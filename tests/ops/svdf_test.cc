@@ -1,4 +1,4 @@
-// SVDF against TFLite 2.9's builtin kernel, over several invokes in a row so
+// SVDF against TFLite 2.9's builtin kernel on the CPU backends, over several invokes in a row so
 // the state memory (a variable tensor) is exercised: float (rank 1 and 2,
 // with and without bias, each fused activation, batch 1 and 3) within 1e-5,
 // and full integer (int8 input/output, int16 state and time weights) at 0 LSB.
@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
+#include "tests/ops/quantized_test_util.h"
 #include "tests/ops/recurrent_test_util.h"
-#include "tests/util/op_test_util.h"
+#include "tests/util/backend_test.h"
 
 namespace vkd {
 namespace {
@@ -19,14 +20,12 @@ using ir::Activation;
 using ir::DataType;
 using ir::OpType;
 
+using test::Quant;
+
 constexpr int kInvokes = 5;  // longer than the memory of most cases below
 
-ir::Quantization Quant(float scale, int64_t zero_point) {
-  ir::Quantization q;
-  q.scale = {scale};
-  q.zero_point = {zero_point};
-  return q;
-}
+// The GPU has no SVDF kernel.
+VKD_BACKEND_TEST_SUITE(SvdfTest, kCpuBackends);
 
 struct SvdfCase {
   int batches = 2, input_size = 5, units = 3, rank = 1, memory = 4;
@@ -62,7 +61,7 @@ ir::Graph FloatSvdf(const SvdfCase& c, uint32_t seed) {
   return graph;
 }
 
-TEST(SvdfTest, FloatMatchesTfLite) {
+TEST_P(SvdfTest, FloatMatchesTfLite) {
   std::vector<SvdfCase> cases;
   for (int rank : {1, 2}) {
     for (bool bias : {true, false}) {
@@ -92,7 +91,7 @@ TEST(SvdfTest, FloatMatchesTfLite) {
     test::CompareOptions opts;
     opts.seed = seed;
     opts.label = c.Label();
-    EXPECT_TRUE(test::BothKernelsMatchTfLiteOverInvokes(FloatSvdf(c, seed), opts, 1e-5, kInvokes));
+    EXPECT_TRUE(test::MatchesOverInvokes(*this, FloatSvdf(c, seed), opts, 1e-5, kInvokes));
     seed += 3;
   }
 }
@@ -132,7 +131,7 @@ ir::Graph Int8Svdf(const SvdfCase& c, uint32_t seed, int input_zp, int output_zp
   return graph;
 }
 
-TEST(SvdfTest, Int8MatchesTfLiteExactly) {
+TEST_P(SvdfTest, Int8MatchesTfLiteExactly) {
   struct Q {
     int input_zp, output_zp;
     float state_scale, output_scale;
@@ -155,8 +154,8 @@ TEST(SvdfTest, Int8MatchesTfLiteExactly) {
         opts.seed = seed;
         opts.label =
             c.Label() + " zp " + std::to_string(q.input_zp) + "/" + std::to_string(q.output_zp);
-        EXPECT_TRUE(test::BothKernelsMatchTfLiteOverInvokes(
-            Int8Svdf(c, seed, q.input_zp, q.output_zp, q.state_scale, q.output_scale), opts,
+        EXPECT_TRUE(test::MatchesOverInvokes(
+            *this, Int8Svdf(c, seed, q.input_zp, q.output_zp, q.state_scale, q.output_scale), opts,
             /*LSB=*/0, kInvokes));
         seed += 3;
       }
