@@ -58,13 +58,8 @@ ir::Graph BuildFullyConnected(const FullyConnectedCase& c, uint32_t seed) {
   int bias = ir::kNoTensor;
   if (c.bias)
     bias = b.AddConstant<float>({c.units}, test::RandomFloats(c.units, seed + 1, -0.5f, 0.5f));
-  ir::Shape output_shape;
-  if (c.keep_num_dims) {
-    output_shape = c.input_shape;
-    output_shape.back() = c.units;
-  } else {
-    output_shape = {static_cast<int32_t>(ir::NumElements(c.input_shape) / c.input_size()), c.units};
-  }
+  const ir::Shape output_shape =
+      test::FullyConnectedOutputShape(c.input_shape, c.units, c.keep_num_dims);
   const int output = b.AddTensor(ir::DataType::kFloat32, output_shape);
   ir::FullyConnectedOptions options;
   options.activation = c.activation;

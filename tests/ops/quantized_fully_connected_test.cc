@@ -53,13 +53,8 @@ ir::Graph BuildQuantizedFc(const QFcCase& c, uint32_t seed) {
                                   test::RandomInts<int32_t>(c.units, seed + 1, -range, range),
                                   "bias", test::Quant(c.q.input_scale * weights_scale, 0));
   }
-  ir::Shape output_shape;
-  if (c.keep_num_dims) {
-    output_shape = c.input_shape;
-    output_shape.back() = c.units;
-  } else {
-    output_shape = {static_cast<int32_t>(ir::NumElements(c.input_shape) / c.input_size()), c.units};
-  }
+  const ir::Shape output_shape =
+      test::FullyConnectedOutputShape(c.input_shape, c.units, c.keep_num_dims);
   const int output =
       b.AddTensor(c.q.type, output_shape, "output", c.q.OutputQuant(weights_scale, c.input_size()));
   ir::FullyConnectedOptions options;

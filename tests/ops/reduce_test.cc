@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/writer/graph_builder.h"
+#include "tests/ops/reduce_cases.h"
 #include "tests/util/backend_test.h"
 
 namespace vkd {
@@ -22,27 +23,12 @@ using ir::Shape;
 VKD_BACKEND_TEST_SUITE(ReduceTest, kCpuBackends);
 VKD_BACKEND_TEST_SUITE(SpatialMeanTest, kAllBackends);
 
-Shape ReducedShape(const Shape& in, const std::vector<int32_t>& axes, bool keep_dims) {
-  const int rank = static_cast<int>(in.size());
-  std::vector<bool> reduced(rank, false);
-  for (int32_t a : axes) reduced[a < 0 ? a + rank : a] = true;
-  Shape out;
-  for (int d = 0; d < rank; ++d) {
-    if (!reduced[d]) {
-      out.push_back(in[d]);
-    } else if (keep_dims) {
-      out.push_back(1);
-    }
-  }
-  return out;
-}
-
 ir::Graph ReduceGraph(OpType op, const Shape& in, const std::vector<int32_t>& axes,
                       bool keep_dims) {
   writer::GraphBuilder g;
   const int x = g.AddInput(DataType::kFloat32, in, "x");
   const int a = g.AddConstant<int32_t>({static_cast<int32_t>(axes.size())}, axes, "axes");
-  const int out = g.AddTensor(DataType::kFloat32, ReducedShape(in, axes, keep_dims), "out");
+  const int out = g.AddTensor(DataType::kFloat32, test::ReducedShape(in, axes, keep_dims), "out");
   g.AddNode(op, {x, a}, {out}, ir::ReducerOptions{keep_dims}, 1);
   g.MarkOutput(out);
   return g.Build();
@@ -134,7 +120,7 @@ TEST_P(SpatialMeanTest, AxesAnyOrderKeepDims) {
 TEST_P(SpatialMeanTest, FollowedByElementwise) {
   for (bool keep_dims : {true, false}) {
     const Shape in = {2, 6, 5, 10};
-    const Shape mean_shape = ReducedShape(in, {1, 2}, keep_dims);
+    const Shape mean_shape = test::ReducedShape(in, {1, 2}, keep_dims);
     writer::GraphBuilder g;
     const int x = g.AddInput(DataType::kFloat32, in, "x");
     const int a = g.AddConstant<int32_t>({2}, {1, 2}, "axes");

@@ -111,6 +111,15 @@ ir::Shape BroadcastShape(const ir::Shape& a, const ir::Shape& b) {
   return out;
 }
 
+ir::Shape FullyConnectedOutputShape(const ir::Shape& input, int units, bool keep_num_dims) {
+  if (keep_num_dims) {
+    ir::Shape out = input;
+    out.back() = units;
+    return out;
+  }
+  return {static_cast<int32_t>(ir::NumElements(input) / input.back()), units};
+}
+
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo, float hi) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(lo, hi);

@@ -80,6 +80,11 @@ std::string GpuValidationMessages();
 // kernels' helpers (the expected output shape of a binary op).
 ir::Shape BroadcastShape(const ir::Shape& a, const ir::Shape& b);
 
+// FULLY_CONNECTED's output shape: the input with its last dimension replaced
+// by `units` (keep_num_dims), else [rows, units] with rows of the input's
+// last dimension.
+ir::Shape FullyConnectedOutputShape(const ir::Shape& input, int units, bool keep_num_dims);
+
 // Deterministic uniform random values.
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo = -127, int hi = 127);
