@@ -25,27 +25,18 @@ struct Push {
   uint32_t n;
 };
 
-class CommandSequenceTest : public VulkanTest {
+class CommandSequenceTest : public SaxpyTest {
  protected:
   void SetUp() override {
-    VulkanTest::SetUp();
+    SetUpSaxpy(kWorkgroup, kScale);
     if (IsSkipped() || HasFatalFailure()) return;
-    if (SaxpySpirv().empty()) GTEST_SKIP() << "glslc was not found at build time";
-    auto alloc = MemoryAllocator::Create(*device_, {});
-    ASSERT_TRUE(alloc.ok()) << alloc.status().ToString();
-    alloc_ = std::move(alloc).value();
-    auto p = ComputePipeline::Create(*device_, SaxpyDesc(kWorkgroup, kScale), nullptr);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    pipeline_ = std::move(p).value();
     auto arena = DescriptorArena::Create(*device_, 8, 16);
     ASSERT_TRUE(arena.ok()) << arena.status().ToString();
     arena_ = std::move(arena).value();
   }
   void TearDown() override {
     arena_.reset();
-    pipeline_.reset();
-    alloc_.reset();
-    VulkanTest::TearDown();
+    SaxpyTest::TearDown();
   }
 
   std::unique_ptr<Buffer> NewBuffer(VkDeviceSize bytes, MemoryDomain domain) {
@@ -75,8 +66,6 @@ class CommandSequenceTest : public VulkanTest {
     seq.Dispatch((n + kWorkgroup - 1) / kWorkgroup, 1, 1);
   }
 
-  std::unique_ptr<MemoryAllocator> alloc_;
-  std::unique_ptr<ComputePipeline> pipeline_;
   std::unique_ptr<DescriptorArena> arena_;
 };
 

@@ -10,31 +10,20 @@
 namespace vkd::gpu {
 namespace {
 
-class DescriptorsTest : public VulkanTest {
+class DescriptorsTest : public SaxpyTest {
  protected:
   void SetUp() override {
-    VulkanTest::SetUp();
+    SetUpSaxpy();
     if (IsSkipped() || HasFatalFailure()) return;
-    if (SaxpySpirv().empty()) GTEST_SKIP() << "glslc was not found at build time";
-    auto alloc = MemoryAllocator::Create(*device_, {});
-    ASSERT_TRUE(alloc.ok()) << alloc.status().ToString();
-    alloc_ = std::move(alloc).value();
-    auto p = ComputePipeline::Create(*device_, SaxpyDesc(), nullptr);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    pipeline_ = std::move(p).value();
     auto b = alloc_->CreateBuffer(1 << 16, MemoryDomain::kDevice);
     ASSERT_TRUE(b.ok()) << b.status().ToString();
     buffer_ = std::move(b).value();
   }
   void TearDown() override {
     buffer_.reset();
-    pipeline_.reset();
-    alloc_.reset();
-    VulkanTest::TearDown();
+    SaxpyTest::TearDown();
   }
 
-  std::unique_ptr<MemoryAllocator> alloc_;
-  std::unique_ptr<ComputePipeline> pipeline_;
   std::unique_ptr<Buffer> buffer_;
 };
 

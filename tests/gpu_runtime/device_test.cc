@@ -7,30 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "gpu_runtime/vk_status.h"
+#include "tests/gpu_runtime/vulkan_test_fixture.h"
 
 namespace vkd::gpu {
 namespace {
 
-class DeviceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    InstanceOptions o;
-    o.enable_validation = true;
-    auto inst = Instance::Create(o);
-    if (!inst.ok()) GTEST_SKIP() << "no Vulkan with validation: " << inst.status().ToString();
-    instance_ = std::move(inst).value();
-    if (instance_->DefaultDeviceIndex() < 0) GTEST_SKIP() << "no Vulkan compute device";
-  }
-  void TearDown() override {
-    if (!instance_) return;
-    EXPECT_EQ(instance_->validation_error_count(), 0) << [&] {
-      std::string all;
-      for (const auto& m : instance_->RecentValidationMessages()) all += m + "\n";
-      return all;
-    }();
-  }
-  std::unique_ptr<Instance> instance_;
-};
+using DeviceTest = VulkanInstanceTest;
 
 TEST_F(DeviceTest, DefaultDeviceHasComputeFacts) {
   auto dev = Device::Create(*instance_, {});

@@ -1,5 +1,5 @@
-// Shared fixture of the GPU runtime tests: a validation-enabled instance and
-// the default device. TearDown destroys the device first, so objects a test
+// Shared fixtures of the GPU runtime tests: a validation-enabled instance,
+// the default device, the saxpy pipeline. TearDown destroys the device first, so objects a test
 // leaked are reported by the validation layer, then fails the test on any
 // validation error. Without Vulkan (or the layer) tests skip with a message.
 #pragma once
@@ -14,6 +14,7 @@
 
 #include "gpu_runtime/device.h"
 #include "gpu_runtime/instance.h"
+#include "gpu_runtime/memory.h"
 #include "gpu_runtime/pipeline.h"
 
 #ifdef VKD_HAVE_TEST_SPIRV
@@ -22,7 +23,9 @@
 
 namespace vkd::gpu {
 
-class VulkanTest : public ::testing::Test {
+// A validation-enabled instance; TearDown fails the test on any validation
+// error.
+class VulkanInstanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     InstanceOptions o;
@@ -31,13 +34,9 @@ class VulkanTest : public ::testing::Test {
     if (!inst.ok()) GTEST_SKIP() << "no Vulkan with validation: " << inst.status().ToString();
     instance_ = std::move(inst).value();
     if (instance_->DefaultDeviceIndex() < 0) GTEST_SKIP() << "no Vulkan compute device";
-    auto dev = Device::Create(*instance_, {});
-    ASSERT_TRUE(dev.ok()) << dev.status().ToString();
-    device_ = std::move(dev).value();
   }
 
   void TearDown() override {
-    device_.reset();
     if (!instance_) return;
     EXPECT_EQ(instance_->validation_error_count(), 0) << ValidationMessages();
   }
@@ -48,9 +47,27 @@ class VulkanTest : public ::testing::Test {
     return all;
   }
 
+  std::unique_ptr<Instance> instance_;
+};
+
+// The instance and its default device, destroyed first.
+class VulkanTest : public VulkanInstanceTest {
+ protected:
+  void SetUp() override {
+    VulkanInstanceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto dev = Device::Create(*instance_, {});
+    ASSERT_TRUE(dev.ok()) << dev.status().ToString();
+    device_ = std::move(dev).value();
+  }
+
+  void TearDown() override {
+    device_.reset();
+    VulkanInstanceTest::TearDown();
+  }
+
   const DeviceInfo& info() const { return device_->info(); }
 
-  std::unique_ptr<Instance> instance_;
   std::unique_ptr<Device> device_;
 };
 
@@ -83,5 +100,31 @@ inline ComputePipelineDesc SaxpyDesc(uint32_t workgroup = 64, float scale = 2.0f
   d.specialization = {workgroup, FloatBits(scale)};
   return d;
 }
+
+// The device, an allocator and the saxpy pipeline (SaxpyDesc(workgroup,
+// scale)); skips when glslc was not found at build time.
+class SaxpyTest : public VulkanTest {
+ protected:
+  void SetUpSaxpy(uint32_t workgroup = 64, float scale = 2.0f) {
+    VulkanTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    if (SaxpySpirv().empty()) GTEST_SKIP() << "glslc was not found at build time";
+    auto alloc = MemoryAllocator::Create(*device_, {});
+    ASSERT_TRUE(alloc.ok()) << alloc.status().ToString();
+    alloc_ = std::move(alloc).value();
+    auto p = ComputePipeline::Create(*device_, SaxpyDesc(workgroup, scale), nullptr);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    pipeline_ = std::move(p).value();
+  }
+
+  void TearDown() override {
+    pipeline_.reset();
+    alloc_.reset();
+    VulkanTest::TearDown();
+  }
+
+  std::unique_ptr<MemoryAllocator> alloc_;
+  std::unique_ptr<ComputePipeline> pipeline_;
+};
 
 }  // namespace vkd::gpu
