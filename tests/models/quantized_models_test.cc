@@ -148,8 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
     Shared, QuantizedModelTest,
     ::testing::Combine(::testing::Values(ModelCase{"vww_96_int8", 0},
                                          ModelCase{"pretrainedResnet_quant", 0},
-                                         ModelCase{"kws_ref_model", 0},
-                                         ModelCase{"ad01_int8", 0},
+                                         ModelCase{"kws_ref_model", 0}, ModelCase{"ad01_int8", 0},
                                          ModelCase{"mobilenet_v1_0.25_128_quant", 0},
                                          ModelCase{"mobilenet_v2_1.0_224_quant", 0},
                                          ModelCase{"tf2_mobilenet_v2_1.0_224_ptq", 0},
@@ -193,6 +192,21 @@ TEST(QuantizedImageTest, MobileNetV2QuantClassifiesLikeTfLite) {
 
 // --- GPU on: int8 ops on the CPU kernels, float ops on the GPU ---------------------------------
 
+// A prepared ModelRunner on the tests' shared GPU context (enable_quant as
+// given); null after a test failure.
+std::unique_ptr<ModelRunner> GpuRunner(const ir::Graph& graph, bool enable_quant) {
+  RunnerOptions ro;
+  ro.shared_context = test::SharedGpuContext();
+  ro.warn_on_fallback = false;
+  ro.enable_quant = enable_quant;
+  auto runner = ModelRunner::Create(graph, ro);
+  EXPECT_TRUE(runner.ok()) << runner.status().ToString();
+  if (!runner.ok()) return nullptr;
+  const Status s = (*runner)->AllocateTensors();
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return s.ok() ? std::move(runner).value() : nullptr;
+}
+
 // movenet's float post-processing goes to the GPU, its int8 body stays on the
 // CPU kernels; both run in one invoke and the result still matches TFLite.
 TEST(QuantizedModelGpuTest, MovenetInt8CpuAndFloatGpuInOneInvoke) {
@@ -201,20 +215,15 @@ TEST(QuantizedModelGpuTest, MovenetInt8CpuAndFloatGpuInOneInvoke) {
   if (!std::ifstream(path)) GTEST_SKIP() << path << " not present (../shared is missing)";
   auto model = reader::ReadModelFile(path);
   ASSERT_TRUE(model.ok());
-  RunnerOptions ro;
-  ro.shared_context = test::SharedGpuContext();
-  ro.warn_on_fallback = false;
-  auto runner = ModelRunner::Create(model->graph, ro);
-  ASSERT_TRUE(runner.ok()) << runner.status().ToString();
-  Status s = (*runner)->AllocateTensors();
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  ASSERT_TRUE((*runner)->gpu_fallback_reason().empty()) << (*runner)->gpu_fallback_reason();
-  const auto& plan = (*runner)->plan();
+  auto runner = GpuRunner(model->graph, /*enable_quant=*/false);
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(runner->gpu_fallback_reason().empty()) << runner->gpu_fallback_reason();
+  const auto& plan = runner->plan();
   int int8_on_cpu = 0;
   for (size_t n = 0; n < model->graph.nodes.size(); ++n) {
     const ir::Node& node = model->graph.nodes[n];
-    const bool quantized = !node.outputs.empty() &&
-                           model->graph.tensors[node.outputs[0]].type == ir::DataType::kInt8;
+    const bool quantized =
+        !node.outputs.empty() && model->graph.tensors[node.outputs[0]].type == ir::DataType::kInt8;
     if (quantized) {
       EXPECT_LT(plan.node_partition[n], 0) << ir::NodeLabel(model->graph, static_cast<int>(n));
       ++int8_on_cpu;
@@ -223,11 +232,11 @@ TEST(QuantizedModelGpuTest, MovenetInt8CpuAndFloatGpuInOneInvoke) {
   EXPECT_GT(plan.num_gpu_nodes(), 0);
   EXPECT_GT(int8_on_cpu, 50);
   const int errors_before = test::GpuValidationErrors();
-  std::vector<const ir::Tensor*> specs = {&(*runner)->input_tensor(0)};
-  const auto cmp = CompareWithTfLite(**runner, path, FullRangeInputs(specs));
+  std::vector<const ir::Tensor*> specs = {&runner->input_tensor(0)};
+  const auto cmp = CompareWithTfLite(*runner, path, FullRangeInputs(specs));
   ASSERT_EQ(cmp.size(), 1u);
-  std::printf("movenet, %d nodes on GPU in %zu partitions: max |diff| %.3g\n",
-              plan.num_gpu_nodes(), plan.partitions.size(), cmp[0].max_diff);
+  std::printf("movenet, %d nodes on GPU in %zu partitions: max |diff| %.3g\n", plan.num_gpu_nodes(),
+              plan.partitions.size(), cmp[0].max_diff);
   EXPECT_LE(cmp[0].max_diff, 1e-4);
   EXPECT_EQ(test::GpuValidationErrors(), errors_before) << test::GpuValidationMessages();
 }
@@ -246,27 +255,21 @@ TEST_P(EnableQuantTest, RealImagesGiveTfLitesTop1) {
   if (!std::ifstream(path)) GTEST_SKIP() << path << " not present (../shared is missing)";
   auto model = reader::ReadModelFile(path);
   ASSERT_TRUE(model.ok());
-  RunnerOptions ro;
-  ro.shared_context = test::SharedGpuContext();
-  ro.warn_on_fallback = false;
-  ro.enable_quant = true;
-  auto runner = ModelRunner::Create(model->graph, ro);
-  ASSERT_TRUE(runner.ok()) << runner.status().ToString();
-  Status s = (*runner)->AllocateTensors();
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_TRUE((*runner)->quant_note().empty()) << (*runner)->quant_note();
+  auto runner = GpuRunner(model->graph, /*enable_quant=*/true);
+  ASSERT_TRUE(runner);
+  EXPECT_TRUE(runner->quant_note().empty()) << runner->quant_note();
   // Every node on the GPU: the quantized model's QUANTIZE/DEQUANTIZE
   // included (identities in float); only the partition's edges convert.
-  EXPECT_EQ((*runner)->plan().num_gpu_nodes(), static_cast<int>(model->graph.nodes.size()));
+  EXPECT_EQ(runner->plan().num_gpu_nodes(), static_cast<int>(model->graph.nodes.size()));
   const int errors_before = test::GpuValidationErrors();
-  const ir::Tensor& in = (*runner)->input_tensor(0);
+  const ir::Tensor& in = runner->input_tensor(0);
   for (const char* image : {"cat.bmp", "grace_hopper.bmp"}) {
     auto img = tools::ReadBmp(SharedPath(std::string("images/") + image));
     ASSERT_TRUE(img.ok());
     tools::HostTensor t = tools::ImageToTensor(
         tools::ResizeBilinear(tools::CenterCropSquare(*img), in.shape[2], in.shape[1]));
     ASSERT_EQ(t.type, in.type);
-    const auto cmp = CompareWithTfLite(**runner, path, {t});
+    const auto cmp = CompareWithTfLite(*runner, path, {t});
     ASSERT_EQ(cmp.size(), 1u);
     // Top-1 of both, from the outputs just computed.
     auto tfl = tools::TfLiteRunner::CreateFromFile(path, {});
@@ -274,16 +277,16 @@ TEST_P(EnableQuantTest, RealImagesGiveTfLitesTop1) {
     ASSERT_TRUE((*tfl)->SetInput(0, t).ok());
     ASSERT_TRUE((*tfl)->Invoke().ok());
     const tools::HostTensor ref = (*tfl)->GetOutput(0);
-    const uint8_t* ours = (*runner)->output_data(0);
+    const uint8_t* ours = runner->output_data(0);
     const int64_t n = ref.num_elements();
     const int64_t our_top = std::max_element(ours, ours + n) - ours;
-    const int64_t their_top = std::max_element(ref.bytes.data(), ref.bytes.data() + n) -
-                              ref.bytes.data();
-    std::printf("[ enable_quant ] %s %s: top-1 %lld (TFLite %lld), max |diff| %.0f LSB, %lld of "
-                "%lld outputs differ\n",
-                name.c_str(), image, static_cast<long long>(our_top),
-                static_cast<long long>(their_top), cmp[0].max_diff,
-                static_cast<long long>(cmp[0].mismatches), static_cast<long long>(n));
+    const int64_t their_top =
+        std::max_element(ref.bytes.data(), ref.bytes.data() + n) - ref.bytes.data();
+    std::printf(
+        "[ enable_quant ] %s %s: top-1 %lld (TFLite %lld), max |diff| %.0f LSB, %lld of "
+        "%lld outputs differ\n",
+        name.c_str(), image, static_cast<long long>(our_top), static_cast<long long>(their_top),
+        cmp[0].max_diff, static_cast<long long>(cmp[0].mismatches), static_cast<long long>(n));
     EXPECT_EQ(our_top, their_top) << name << " " << image;
   }
   EXPECT_EQ(test::GpuValidationErrors(), errors_before) << test::GpuValidationMessages();
