@@ -12,6 +12,7 @@
 #include <new>
 
 #include "common/memory_planner.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 
@@ -50,10 +51,17 @@ Status KernelContext::CheckScratch(double bytes, const char* what) const {
                                 ", over the memory budget of " + MiB(memory_budget_));
 }
 
+Status KernelContext::ApplyShapeRule() {
+  std::vector<ir::Shape> shapes;
+  VKD_RETURN_IF_ERROR(ops::InferOutputShapes(node_, tensors_, &shapes));
+  for (int i = 0; i < num_outputs(); ++i) output(i).shape = std::move(shapes[i]);
+  return Status::Ok();
+}
+
 namespace {
 constexpr size_t kArenaAlignment = 64;  // one cache line; AVX-512 friendly
 constexpr size_t kHugePage = size_t{2} << 20;
-}
+}  // namespace
 
 Interpreter::Interpreter(ir::Graph graph, const InterpreterOptions& options)
     : graph_(std::move(graph)), options_(options), pool_(options.num_threads) {}

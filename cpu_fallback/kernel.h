@@ -2,8 +2,10 @@
 //
 // Each op family registers a KernelRegistration (cpu_fallback/kernel_registry.cc):
 //   Prepare(ctx): checks input types and shapes, sets every output's shape
-//                 (ctx.output(i).shape), and may build per-node state (packed
-//                 weights, scratch) in ctx.state(). Constant inputs' data is
+//                 (ctx.output(i).shape; ops with a shape rule call
+//                 ctx.ApplyShapeRule(), the one definition of their shapes),
+//                 and may build per-node state (packed weights, scratch) in
+//                 ctx.state(). Constant inputs' data is
 //                 readable here; activation data is not allocated yet.
 //   Eval(ctx):    computes the outputs. Must not allocate or resize.
 // Errors name what is wrong; the interpreter prefixes "node N OP: ".
@@ -86,6 +88,13 @@ class KernelContext {
   // fit. Call before allocating.
   Status CheckScratch(double bytes, const char* what) const;
   void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }
+
+  // Sets every output's shape by the op's shape rule (ops/shape_rules.h),
+  // which also checks what the shapes depend on (ranks, constant shape
+  // inputs, options). The same rule re-plans GPU partitions, so a kernel
+  // computes no output shape of its own: it derives its parameters from the
+  // input and output shapes after this call.
+  Status ApplyShapeRule();
 
   // Options of the node's kind; the defaults when the model stored none.
   template <typename O>

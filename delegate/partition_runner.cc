@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "delegate/partition/shape_inference.h"
+#include "ops/partition_shapes.h"
 
 namespace vkd {
 namespace {
@@ -64,7 +64,7 @@ Status PartitionRunner::Prepare(const std::vector<ir::Shape>& input_shapes,
   std::vector<int64_t> in_counts, out_counts;
   for (const ir::Shape& s : input_shapes) in_counts.push_back(ir::NumElements(s));
   std::vector<ir::Tensor> tensors;
-  VKD_RETURN_IF_ERROR(partition::InferPartitionShapes(*gpu_graph_, p, input_shapes, &tensors));
+  VKD_RETURN_IF_ERROR(ops::InferPartitionShapes(*gpu_graph_, p, input_shapes, &tensors));
   output_shapes->clear();
   for (int t : p.outputs) {
     output_shapes->push_back(tensors[t].shape);

@@ -1,7 +1,8 @@
 // One GPU partition as both front doors run it: the standalone ModelRunner
 // (a custom node of its CPU interpreter) and the TFLite delegate (a delegate
 // kernel). Shaped like TFLite's SimpleDelegateKernelInterface: Prepare with
-// the partition's input shapes, which infers every shape inside, gives the
+// the partition's input shapes, which infers every shape inside (the ops'
+// shape rules, ops/partition_shapes.h), gives the
 // output shapes and (re)plans the GPU program; then Invoke with data
 // pointers, converting quantized edges (enable_quant) on the way.
 //

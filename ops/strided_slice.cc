@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace vkd::ops {
 
@@ -57,6 +58,14 @@ void ResolveStridedSlice(int rank, const int32_t* in_dims, const int32_t* begin,
         std::ceil(static_cast<float>(stop - start) / static_cast<float>(strides[d])));
     p->out_dims[d] = std::max(size, 0);
   }
+}
+
+Status CheckSliceRank(int rank) {
+  if (rank < 1 || rank > kMaxSliceRank) {
+    return UnimplementedError("input 0: rank " + std::to_string(rank) + " outside 1.." +
+                              std::to_string(kMaxSliceRank));
+  }
+  return Status::Ok();
 }
 
 }  // namespace vkd::ops

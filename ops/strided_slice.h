@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "common/status.h"
+
 namespace vkd::ops {
 
 inline constexpr int kMaxSliceRank = 5;
@@ -18,6 +20,11 @@ struct StridedSliceParams {
   int32_t out_dims[kMaxSliceRank] = {};  // before shrinking (shrunk axes are 1)
   int32_t shrink_axis_mask = 0;
 };
+
+// Ranks the slice arithmetic takes: 1..kMaxSliceRank, else Unimplemented
+// ("input 0: rank 6 outside 1..5"). STRIDED_SLICE's shape rule and the CPU
+// SLICE and STRIDED_SLICE kernels check it alike.
+Status CheckSliceRank(int rank);
 
 // Resolves begin/end/strides (each `rank` values) against `in_dims` into
 // `p`. Strides must be non-zero (the caller checks).

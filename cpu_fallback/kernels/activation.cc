@@ -138,7 +138,7 @@ Status PrepareUnary(KernelContext& ctx) {
     VKD_RETURN_IF_ERROR(CheckFloatType("input 0", type));
     VKD_RETURN_IF_ERROR(CheckFloatType("output 0", ctx.output(0).type));
   }
-  ctx.output(0).shape = ctx.input(0).shape;
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -297,8 +297,8 @@ Status PreparePrelu(KernelContext& ctx) {
                                 " above the supported " + std::to_string(ref::kMaxBroadcastRank));
     }
   }
-  ir::Tensor& out = ctx.output(0);
-  VKD_ASSIGN_OR_RETURN(out.shape, ref::BroadcastShapes(in.shape, alpha.shape));
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
+  const ir::Tensor& out = ctx.output(0);
   auto state = std::make_unique<PreluState>();
   state->ref_plan = ref::MakeBroadcastPlan(in.shape, alpha.shape, out.shape);
   state->opt_plan = opt::CollapseBroadcastPlan(state->ref_plan);

@@ -202,7 +202,7 @@ Status ConvPrepare(KernelContext& ctx) {
 
   auto state = std::make_unique<ConvState>();
   ref::ConvGeometry& g = state->geometry;
-  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/false, &g));
+  FillConvShapes(input, filter, /*depthwise=*/false, &g);
   VKD_CHECK_ARG(g.filter_input_depth > 0 && g.input_depth % g.filter_input_depth == 0,
                 "input channels " + Str(g.input_depth) + " != filter channels " +
                     Str(g.filter_input_depth) + " (nor a multiple, for grouped conv)");
@@ -213,7 +213,7 @@ Status ConvPrepare(KernelContext& ctx) {
     return UnimplementedError("input channels " + Str(g.input_depth) + " != filter channels " +
                               Str(g.filter_input_depth) + " (grouped conv; TFLite 2.9 has none)");
   }
-  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(ctx, options, &g));
   GetActivationRange(options.activation, &state->activation_min, &state->activation_max);
 
   state->hybrid = filter.type == ir::DataType::kInt8;
@@ -245,7 +245,7 @@ Status ConvPrepare(KernelContext& ctx) {
                                     ConstBias(ctx), state->activation_min, state->activation_max);
     if (state->xnn_op) state->library = "xnnpack";
     if (state->xnn_op) {
-      return FinishConvPrepare(ctx, g, std::move(state));
+      return FinishConvPrepare(ctx, std::move(state));
     }
   }
   if (state->use_optimized && state->hybrid && !input.is_constant() && HybridSumsAreExact(g)) {
@@ -269,7 +269,7 @@ Status ConvPrepare(KernelContext& ctx) {
       state->dequantized_input.assign(input_size + 16, 0.0f);
       state->accumulators.assign(
           static_cast<size_t>(g.batches) * g.output_height * g.output_width * g.output_depth, 0.0f);
-      return FinishConvPrepare(ctx, g, std::move(state));
+      return FinishConvPrepare(ctx, std::move(state));
     }
   }
   if (state->use_optimized) {
@@ -279,7 +279,7 @@ Status ConvPrepare(KernelContext& ctx) {
   }
   if (state->hybrid) SizeHybridScratch(g, state->use_optimized, /*conv=*/true, state.get());
 
-  return FinishConvPrepare(ctx, g, std::move(state));
+  return FinishConvPrepare(ctx, std::move(state));
 }
 
 Status ConvEval(KernelContext& ctx) {
@@ -329,8 +329,8 @@ Status DepthwisePrepare(KernelContext& ctx) {
 
   auto state = std::make_unique<ConvState>();
   ref::ConvGeometry& g = state->geometry;
-  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/true, &g));
-  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
+  FillConvShapes(input, filter, /*depthwise=*/true, &g);
+  VKD_RETURN_IF_ERROR(FillConvWindow(ctx, options, &g));
   GetActivationRange(options.activation, &state->activation_min, &state->activation_max);
 
   state->hybrid = filter.type == ir::DataType::kInt8;
@@ -366,7 +366,7 @@ Status DepthwisePrepare(KernelContext& ctx) {
   }
   if (state->hybrid) SizeHybridScratch(g, state->use_optimized, /*conv=*/false, state.get());
 
-  return FinishConvPrepare(ctx, g, std::move(state));
+  return FinishConvPrepare(ctx, std::move(state));
 }
 
 Status DepthwiseEval(KernelContext& ctx) {

@@ -203,8 +203,8 @@ Status CheckIo(KernelContext& ctx) {
 Status PrepareShapes(KernelContext& ctx, ElementwiseState* state) {
   const ir::Tensor& a = ctx.input(0);
   const ir::Tensor& b = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
-  VKD_ASSIGN_OR_RETURN(out.shape, ref::BroadcastShapes(a.shape, b.shape));
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
+  const ir::Tensor& out = ctx.output(0);
   state->ref_plan = ref::MakeBroadcastPlan(a.shape, b.shape, out.shape);
   state->opt_plan = opt::CollapseBroadcastPlan(state->ref_plan);
   return Status::Ok();

@@ -74,7 +74,7 @@ Status Prepare(KernelContext& ctx) {
 
   auto state = std::make_unique<FullyConnectedState>();
   ref::FullyConnectedShape& shape = state->shape;
-  VKD_RETURN_IF_ERROR(ReadFullyConnectedShape(input, weights, "input", "weights", &shape));
+  VKD_RETURN_IF_ERROR(ApplyFullyConnectedShape(ctx, input, weights, &shape));
   const int64_t total = input.num_elements();
   if (ctx.has_input(kBias)) {
     const ir::Tensor& bias = ctx.input(kBias);
@@ -134,7 +134,6 @@ Status Prepare(KernelContext& ctx) {
     if (state->use_optimized) state->dequantized_input.assign(static_cast<size_t>(total), 0.0f);
   }
 
-  VKD_RETURN_IF_ERROR(SetFullyConnectedOutputShape(ctx, input, shape, options.keep_num_dims));
   ctx.state() = std::move(state);
   return Status::Ok();
 }

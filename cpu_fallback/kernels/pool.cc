@@ -39,17 +39,9 @@ Status Prepare(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckPoolIo(ctx));
   const ir::Tensor& in = ctx.input(0);
   ir::Tensor& out = ctx.output(0);
-  if (in.shape.size() != 4) {
-    return InvalidArgumentError("input 0: shape " + ir::ShapeToString(in.shape) +
-                                " is not 4-D NHWC");
-  }
+  // NHWC input, positive window, non-empty output: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const auto opts = ctx.options<ir::Pool2DOptions>();
-  if (opts.stride_h <= 0 || opts.stride_w <= 0 || opts.filter_h <= 0 || opts.filter_w <= 0) {
-    return InvalidArgumentError("stride " + std::to_string(opts.stride_h) + "x" +
-                                std::to_string(opts.stride_w) + " and filter " +
-                                std::to_string(opts.filter_h) + "x" +
-                                std::to_string(opts.filter_w) + " must be positive");
-  }
   VKD_RETURN_IF_ERROR(CheckFusedActivation(opts.activation));
 
   ref::Pool2DParams p;
@@ -61,13 +53,8 @@ Status Prepare(KernelContext& ctx) {
   p.filter_w = opts.filter_w;
   p.stride_h = opts.stride_h;
   p.stride_w = opts.stride_w;
-  p.out_h = ref::PoolOutputSize(opts.padding, p.in_h, p.filter_h, p.stride_h);
-  p.out_w = ref::PoolOutputSize(opts.padding, p.in_w, p.filter_w, p.stride_w);
-  if (p.out_h <= 0 || p.out_w <= 0) {
-    return InvalidArgumentError("filter " + std::to_string(p.filter_h) + "x" +
-                                std::to_string(p.filter_w) + " with VALID padding exceeds input " +
-                                ir::ShapeToString(in.shape));
-  }
+  p.out_h = out.shape[1];
+  p.out_w = out.shape[2];
   p.pad_h = ref::PoolLeadingPadding(p.in_h, p.filter_h, p.stride_h, p.out_h);
   p.pad_w = ref::PoolLeadingPadding(p.in_w, p.filter_w, p.stride_w, p.out_w);
   GetActivationRange(opts.activation, &p.act_min, &p.act_max);
@@ -77,8 +64,6 @@ Status Prepare(KernelContext& ctx) {
     VKD_RETURN_IF_ERROR(GetCheckedQuantParams(out, "output 0", &out_q));
     GetQuantizedActivationRange(opts.activation, out.type, out_q, &p.q_act_min, &p.q_act_max);
   }
-  out.shape = {p.batch, p.out_h, p.out_w, p.channels};
-
   auto state = std::make_unique<PoolState>();
   state->params = p;
   ctx.state() = std::move(state);

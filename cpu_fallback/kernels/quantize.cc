@@ -23,7 +23,7 @@ Status Prepare(KernelContext& ctx) {
   ir::Tensor& out = ctx.output(0);
   if (out.type != ir::DataType::kFloat32)
     return UnimplementedError(TypeMismatch("output 0", out.type));
-  out.shape = in.shape;
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   if (in.type != ir::DataType::kFloat16 && in.type != ir::DataType::kInt8 &&
       in.type != ir::DataType::kUInt8 && in.type != ir::DataType::kInt16) {
     return UnimplementedError(TypeMismatch("input 0", in.type));
@@ -88,7 +88,7 @@ Status PrepareQuantize(KernelContext& ctx) {
     p.multiplier = m.multiplier;
     p.shift = m.shift;
   }
-  out.shape = in.shape;
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -177,7 +177,7 @@ Status PrepareCast(KernelContext& ctx) {
   ir::Tensor& out = ctx.output(0);
   if (!CastType(in.type)) return UnimplementedError(TypeMismatch("input 0", in.type));
   if (!CastType(out.type)) return UnimplementedError(TypeMismatch("output 0", out.type));
-  out.shape = in.shape;
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   return Status::Ok();
 }
 

@@ -229,12 +229,12 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::ConvGeometry& g = state->geometry;
-  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/false, &g));
+  FillConvShapes(input, filter, /*depthwise=*/false, &g);
   if (g.filter_input_depth != g.input_depth) {
     return UnimplementedError("input channels " + Str(g.input_depth) + " != filter channels " +
                               Str(g.filter_input_depth) + " (grouped conv; TFLite 2.9 has none)");
   }
-  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
+  VKD_RETURN_IF_ERROR(FillConvWindow(ctx, options, &g));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kConv, g.output_depth, /*per_channel_dim=*/0,
                                  options.activation, &state->params));
@@ -250,7 +250,7 @@ Status QuantizedConvPrepare(KernelContext& ctx) {
       return opt::MakeQuantizedConvPlan(g, state->params, filter_data, ConstBias(ctx));
     });
   }
-  return FinishConvPrepare(ctx, g, std::move(state));
+  return FinishConvPrepare(ctx, std::move(state));
 }
 
 Status QuantizedConvEval(KernelContext& ctx) {
@@ -276,8 +276,8 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::ConvGeometry& g = state->geometry;
-  VKD_RETURN_IF_ERROR(FillConvShapes(input, filter, /*depthwise=*/true, &g));
-  VKD_RETURN_IF_ERROR(FillConvWindow(options, &g));
+  FillConvShapes(input, filter, /*depthwise=*/true, &g);
+  VKD_RETURN_IF_ERROR(FillConvWindow(ctx, options, &g));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, g.output_depth));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kDepthwise, g.output_depth, /*per_channel_dim=*/3,
                                  options.activation, &state->params));
@@ -288,7 +288,7 @@ Status QuantizedDepthwisePrepare(KernelContext& ctx) {
       return opt::MakeQuantizedDepthwisePlan(g, state->params, filter_data, ConstBias(ctx));
     });
   }
-  return FinishConvPrepare(ctx, g, std::move(state));
+  return FinishConvPrepare(ctx, std::move(state));
 }
 
 Status QuantizedDepthwiseEval(KernelContext& ctx) {
@@ -314,8 +314,7 @@ Status QuantizedFullyConnectedPrepare(KernelContext& ctx) {
   auto state = std::make_unique<QuantizedConvState>();
   state->type = input.type;
   ref::FullyConnectedShape& shape = state->fc_shape;
-  VKD_RETURN_IF_ERROR(
-      ReadFullyConnectedShape(input, weights, "input 0", "input 1 (weights)", &shape));
+  VKD_RETURN_IF_ERROR(ApplyFullyConnectedShape(ctx, input, weights, &shape));
   VKD_RETURN_IF_ERROR(CheckBiasSize(ctx, shape.num_units));
   VKD_RETURN_IF_ERROR(MakeParams(ctx, OpKind::kFullyConnected, shape.num_units,
                                  /*per_channel_dim=*/-1, options.activation, &state->params));
@@ -329,7 +328,6 @@ Status QuantizedFullyConnectedPrepare(KernelContext& ctx) {
     // would read past the input's end.
     if (shape.input_size % 4 != 0) state->use_optimized = false;
   }
-  VKD_RETURN_IF_ERROR(SetFullyConnectedOutputShape(ctx, input, shape, options.keep_num_dims));
   ctx.state() = std::move(state);
   return Status::Ok();
 }

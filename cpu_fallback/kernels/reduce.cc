@@ -11,6 +11,7 @@
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/qshape_util.h"
 #include "cpu_fallback/reference/reduce.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 namespace {
@@ -79,15 +80,13 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_outputs() == 1,
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& in = ctx.input(0);
-  const ir::Tensor& axes = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
+  const ir::Tensor& out = ctx.output(0);
   if (in.type != ir::DataType::kFloat32 && !Is8BitQuantized(in.type)) {
     return UnimplementedError(TypeMismatch("input 0", in.type));
   }
   if (out.type != in.type) return UnimplementedError(TypeMismatch("output 0", out.type));
-  if (axes.type != ir::DataType::kInt32)
-    return UnimplementedError(TypeMismatch("input 1", axes.type));
-  if (!axes.is_constant()) return UnimplementedError("input 1 (axes) must be constant");
+  // Constant INT32 axes in range: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const int rank = static_cast<int>(in.shape.size());
   if (rank > ref::kMaxReduceRank) {
     return UnimplementedError("input 0: rank " + std::to_string(rank) + " above the supported " +
@@ -98,24 +97,9 @@ Status Prepare(KernelContext& ctx) {
   ref::ReduceParams& p = state->params;
   p.rank = rank;
   for (int d = 0; d < rank; ++d) p.dims[d] = in.shape[d];
-  const int32_t* axis_data = axes.const_data<int32_t>();
-  for (int64_t i = 0; i < axes.num_elements(); ++i) {
-    const int32_t axis = axis_data[i];
-    if (axis < -rank || axis >= rank) {
-      return InvalidArgumentError("input 1: axis " + std::to_string(axis) + " out of range for " +
-                                  ir::ShapeToString(in.shape));
-    }
-    p.reduced[axis < 0 ? axis + rank : axis] = true;
-  }
-  const bool keep_dims = ctx.options<ir::ReducerOptions>().keep_dims;
-  out.shape.clear();
-  for (int d = 0; d < rank; ++d) {
-    if (!p.reduced[d]) {
-      out.shape.push_back(in.shape[d]);
-    } else if (keep_dims) {
-      out.shape.push_back(1);
-    }
-  }
+  std::vector<bool> reduced;
+  VKD_RETURN_IF_ERROR(ops::ReadReductionAxes(ctx.input(1), in.shape, &reduced));
+  for (int d = 0; d < rank; ++d) p.reduced[d] = reduced[d];
   state->run = opt::CollapseReduce(p);
   if (Is8BitQuantized(in.type)) VKD_RETURN_IF_ERROR(PrepareQuantized(ctx, state.get()));
   ctx.state() = std::move(state);

@@ -1,6 +1,6 @@
-// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, NHWC float32, int8 and uint8
-// The size input must be
-// constant: the CPU interpreter fixes every shape in Prepare. Quantized
+// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, NHWC float32, int8 and uint8.
+// The size input must be constant (the shape rule, ops/shape_rules.h): the
+// CPU interpreter fixes every shape in Prepare. Quantized
 // resizing does not rescale: TFLite 2.9 assumes (without checking) that the
 // output shares the input's scale and zero point, and so do we.
 #include "cpu_fallback/reference/resize.h"
@@ -24,7 +24,6 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_outputs() == 1,
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& in = ctx.input(0);
-  const ir::Tensor& size = ctx.input(1);
   if (in.type != ir::DataType::kFloat32 && !Is8BitQuantized(in.type)) {
     return UnimplementedError(TypeMismatch("input 0", in.type));
   }
@@ -36,20 +35,8 @@ Status Prepare(KernelContext& ctx) {
     VKD_RETURN_IF_ERROR(GetCheckedQuantParams(in, "input 0", &in_q));
     VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.output(0), "output 0", &out_q));
   }
-  if (in.shape.size() != 4) {
-    return InvalidArgumentError("input 0: shape " + ir::ShapeToString(in.shape) +
-                                " is not 4-D NHWC");
-  }
-  if (size.type != ir::DataType::kInt32 || size.shape != ir::Shape{2}) {
-    return InvalidArgumentError("input 1 (size): " + std::string(ir::DataTypeName(size.type)) +
-                                " " + ir::ShapeToString(size.shape) + " is not INT32 [2]");
-  }
-  if (!size.is_constant()) return UnimplementedError("input 1 (size) must be constant");
-  const int32_t* hw = size.const_data<int32_t>();
-  if (hw[0] <= 0 || hw[1] <= 0) {
-    return InvalidArgumentError("input 1 (size): " + std::to_string(hw[0]) + "x" +
-                                std::to_string(hw[1]) + " is not positive");
-  }
+  // NHWC input, constant positive size: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const auto opts = ctx.options<ir::ResizeOptions>();
   // As TFLite 2.9: bilinear refuses the combination, nearest neighbor takes it.
   if (ctx.node().op == ir::OpType::kResizeBilinear && opts.align_corners &&
@@ -62,11 +49,10 @@ Status Prepare(KernelContext& ctx) {
   p.in_h = in.shape[1];
   p.in_w = in.shape[2];
   p.channels = in.shape[3];
-  p.out_h = hw[0];
-  p.out_w = hw[1];
+  p.out_h = ctx.output(0).shape[1];
+  p.out_w = ctx.output(0).shape[2];
   p.align_corners = opts.align_corners;
   p.half_pixel_centers = opts.half_pixel_centers;
-  ctx.output(0).shape = {p.batch, p.out_h, p.out_w, p.channels};
   ctx.state() = std::move(state);
   return Status::Ok();
 }

@@ -3,8 +3,8 @@
 // CONCATENATION (float32, int8, uint8, int32, int64; uint8 inputs are
 // requantized to the output's parameters as TFLite 2.9 does, int8 ones must
 // share them, as TFLite 2.9 requires).
-// Shape-defining inputs (RESHAPE's shape, PAD's paddings) must be constant:
-// the CPU interpreter fixes every shape in Prepare.
+// Output shapes (and the checks of RESHAPE's shape, PAD's paddings, SQUEEZE's
+// dims, CONCATENATION's axis) are the ops' shape rules (ops/shape_rules.h).
 #include <cstring>
 #include <memory>
 #include <string>
@@ -16,6 +16,7 @@
 #include "cpu_fallback/qshape_util.h"
 #include "cpu_fallback/reference/concatenation.h"
 #include "cpu_fallback/reference/pad.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 namespace {
@@ -43,71 +44,12 @@ Status PrepareCopyCheck(const KernelContext& ctx) {
   return CheckSameType(ctx);
 }
 
-// TFLite's rule: the 2nd input is the shape when it is a 1-D int32 tensor;
-// otherwise the shape comes from the options.
-StatusOr<ir::Shape> ReshapeTarget(const KernelContext& ctx) {
-  if (ctx.has_input(1)) {
-    const ir::Tensor& shape = ctx.input(1);
-    if (shape.shape.size() == 1 && shape.type == ir::DataType::kInt32) {
-      if (!shape.is_constant()) return UnimplementedError("input 1 (shape) must be constant");
-      const int32_t* v = shape.const_data<int32_t>();
-      return ir::Shape(v, v + shape.num_elements());
-    }
-  }
-  const auto opts = ctx.options<ir::ReshapeOptions>();
-  if (!opts.has_new_shape && !ctx.has_input(1)) {
-    return InvalidArgumentError("no target shape: neither a shape input nor new_shape option");
-  }
-  if (!opts.has_new_shape) {
-    return InvalidArgumentError(
-        "input 1 (shape): " + std::string(ir::DataTypeName(ctx.input(1).type)) + " " +
-        ir::ShapeToString(ctx.input(1).shape) +
-        " is not a 1-D INT32 tensor, and there is no new_shape option");
-  }
-  // Legacy converters wrote [0] for a scalar.
-  if (opts.new_shape.size() == 1 && opts.new_shape[0] == 0) return ir::Shape{};
-  return ir::Shape(opts.new_shape);
-}
-
 Status PrepareReshape(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_inputs() >= 1 && ctx.num_inputs() <= 2 && ctx.has_input(0),
                 "expected 1 or 2 inputs, got " + std::to_string(ctx.num_inputs()));
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   VKD_RETURN_IF_ERROR(PrepareCopyCheck(ctx));
-  VKD_ASSIGN_OR_RETURN(ir::Shape shape, ReshapeTarget(ctx));
-  const int64_t in_count = ctx.input(0).num_elements();
-  int64_t known = 1;
-  int stretch = -1;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] == -1) {
-      if (stretch != -1) {
-        return InvalidArgumentError("target shape " + ir::ShapeToString(shape) +
-                                    " has more than one -1");
-      }
-      stretch = static_cast<int>(i);
-    } else if (shape[i] < 0) {
-      return InvalidArgumentError("target shape " + ir::ShapeToString(shape) +
-                                  " has a negative dimension");
-    } else {
-      known *= shape[i];
-    }
-  }
-  if (stretch != -1) {
-    if (known == 0 || in_count % known != 0) {
-      return InvalidArgumentError("cannot infer the -1 of " + ir::ShapeToString(shape) +
-                                  " from input " + ir::ShapeToString(ctx.input(0).shape));
-    }
-    shape[stretch] = static_cast<int32_t>(in_count / known);
-    known *= shape[stretch];
-  }
-  if (known != in_count) {
-    return InvalidArgumentError("target shape " + ir::ShapeToString(shape) + " holds " +
-                                std::to_string(known) + " elements, input " +
-                                ir::ShapeToString(ctx.input(0).shape) + " holds " +
-                                std::to_string(in_count));
-  }
-  ctx.output(0).shape = shape;
-  return Status::Ok();
+  return ctx.ApplyShapeRule();
 }
 
 Status PrepareSqueeze(KernelContext& ctx) {
@@ -115,28 +57,7 @@ Status PrepareSqueeze(KernelContext& ctx) {
                 "expected 1 input, got " + std::to_string(ctx.num_inputs()));
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   VKD_RETURN_IF_ERROR(PrepareCopyCheck(ctx));
-  const ir::Shape& in = ctx.input(0).shape;
-  const int rank = static_cast<int>(in.size());
-  const auto opts = ctx.options<ir::SqueezeOptions>();
-  std::vector<bool> squeeze(rank, false);
-  if (opts.squeeze_dims.empty()) {
-    for (int d = 0; d < rank; ++d) squeeze[d] = in[d] == 1;
-  } else {
-    for (int32_t dim : opts.squeeze_dims) {
-      const int d = dim < 0 ? dim + rank : dim;
-      if (d < 0 || d >= rank || in[d] != 1) {
-        return InvalidArgumentError("squeeze_dims " + std::to_string(dim) +
-                                    " is not a size-1 dimension of " + ir::ShapeToString(in));
-      }
-      squeeze[d] = true;
-    }
-  }
-  ir::Shape out;
-  for (int d = 0; d < rank; ++d) {
-    if (!squeeze[d]) out.push_back(in[d]);
-  }
-  ctx.output(0).shape = out;
-  return Status::Ok();
+  return ctx.ApplyShapeRule();
 }
 
 Status PrepareExpandDims(KernelContext& ctx) {
@@ -171,21 +92,6 @@ struct PadState : KernelState {
   uint8_t zero_point_bits = 0;
 };
 
-template <typename I>
-Status ReadPaddings(const ir::Tensor& paddings, ref::PadParams* p) {
-  const I* v = paddings.const_data<I>();
-  for (int d = 0; d < p->rank; ++d) {
-    const I before = v[2 * d], after = v[2 * d + 1];
-    if (before < 0 || after < 0) {
-      return InvalidArgumentError("input 1: negative padding (" + std::to_string(before) + ", " +
-                                  std::to_string(after) + ") for dimension " + std::to_string(d));
-    }
-    p->before[d] = static_cast<int64_t>(before);
-    p->after[d] = static_cast<int64_t>(after);
-  }
-  return Status::Ok();
-}
-
 Status PreparePad(KernelContext& ctx) {
   VKD_CHECK_ARG(
       ctx.num_inputs() >= 2 && ctx.num_inputs() <= 3 && ctx.has_input(0) && ctx.has_input(1),
@@ -203,21 +109,13 @@ Status PreparePad(KernelContext& ctx) {
     return UnimplementedError("input 0: rank " + std::to_string(rank) + " above the supported " +
                               std::to_string(ref::kMaxPadRank));
   }
-  if (paddings.type != ir::DataType::kInt32 && paddings.type != ir::DataType::kInt64) {
-    return UnimplementedError(TypeMismatch("input 1 (paddings)", paddings.type));
-  }
-  if (paddings.shape != ir::Shape{rank, 2}) {
-    return InvalidArgumentError("input 1 (paddings): shape " + ir::ShapeToString(paddings.shape) +
-                                " is not [" + std::to_string(rank) + ",2]");
-  }
-  if (!paddings.is_constant()) return UnimplementedError("input 1 (paddings) must be constant");
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
 
   auto state = std::make_unique<PadState>();
   ref::PadParams& p = state->params;
   p.rank = rank;
   for (int d = 0; d < rank; ++d) p.in_dims[d] = in.shape[d];
-  VKD_RETURN_IF_ERROR(paddings.type == ir::DataType::kInt32 ? ReadPaddings<int32_t>(paddings, &p)
-                                                            : ReadPaddings<int64_t>(paddings, &p));
+  VKD_RETURN_IF_ERROR(ops::ReadPaddings(paddings, rank, p.before, p.after));
   if (ctx.has_input(2)) {
     const ir::Tensor& value = ctx.input(2);
     if (value.type != in.type) {
@@ -240,14 +138,6 @@ Status PreparePad(KernelContext& ctx) {
     VKD_RETURN_IF_ERROR(GetCheckedQuantParams(ctx.output(0), "output 0", &out_q));
     state->zero_point_bits = static_cast<uint8_t>(out_q.zero_point);
   }
-  ir::Shape out(rank);
-  for (int d = 0; d < rank; ++d) {
-    const int64_t size = p.before[d] + p.in_dims[d] + p.after[d];
-    if (size > INT32_MAX)
-      return InvalidArgumentError("padded dimension " + std::to_string(d) + " exceeds INT32_MAX");
-    out[d] = static_cast<int32_t>(size);
-  }
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -332,13 +222,11 @@ Status PrepareConcat(KernelContext& ctx) {
     return UnimplementedError(TypeMismatch("input 0", t0.type));
   }
   VKD_RETURN_IF_ERROR(CheckSameType(ctx));
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const auto opts = ctx.options<ir::ConcatenationOptions>();
   const int rank = static_cast<int>(t0.shape.size());
+  // In range: the shape rule checked it.
   const int axis = opts.axis < 0 ? opts.axis + rank : opts.axis;
-  if (axis < 0 || axis >= rank) {
-    return InvalidArgumentError("axis " + std::to_string(opts.axis) + " out of range for rank " +
-                                std::to_string(rank));
-  }
   auto state = std::make_unique<ConcatState>();
   // TFLite 2.9 rejects a fused activation here; we apply the float clamp
   // rather than fail, as the GPU path does.
@@ -352,25 +240,13 @@ Status PrepareConcat(KernelContext& ctx) {
     GetActivationRange(opts.activation, &state->act_min, &state->act_max);
     state->clamp = true;
   }
-  ir::Shape out = t0.shape;
-  out[axis] = 0;
   for (int i = 0; i < ctx.num_inputs(); ++i) {
-    if (!ctx.has_input(i)) return InvalidArgumentError("input " + std::to_string(i) + " missing");
     const ir::Tensor& t = ctx.input(i);
     if (t.type != t0.type) {
       return InvalidArgumentError("input " + std::to_string(i) + ": type " +
                                   ir::DataTypeName(t.type) + " differs from input 0's " +
                                   ir::DataTypeName(t0.type));
     }
-    bool match = t.shape.size() == t0.shape.size();
-    for (int d = 0; match && d < rank; ++d) match = d == axis || t.shape[d] == t0.shape[d];
-    if (!match) {
-      return InvalidArgumentError("input " + std::to_string(i) + ": shape " +
-                                  ir::ShapeToString(t.shape) + " does not match input 0's " +
-                                  ir::ShapeToString(t0.shape) + " outside axis " +
-                                  std::to_string(axis));
-    }
-    out[axis] += t.shape[axis];
     int64_t slab = 1;
     for (int d = axis; d < rank; ++d) slab *= t.shape[d];
     state->slab_bytes.push_back(static_cast<size_t>(slab) * ir::DataTypeSize(t.type));
@@ -378,7 +254,6 @@ Status PrepareConcat(KernelContext& ctx) {
   for (int d = 0; d < axis; ++d) state->outer *= t0.shape[d];
   state->inputs.resize(ctx.num_inputs());
   if (Is8BitQuantized(t0.type)) VKD_RETURN_IF_ERROR(PrepareConcatQuantized(ctx, state.get()));
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }

@@ -1,8 +1,9 @@
 // STRIDED_SLICE and SLICE, float32, int8, uint8, int32 and int64 (values
 // move as stored: quantized outputs keep the input's parameters), rank <= 5,
 // begin/end/strides (SLICE: begin/size) constant (the CPU interpreter fixes
-// every shape in Prepare). begin_mask, end_mask and shrink_axis_mask as
-// TFLite 2.9; ellipsis_mask and new_axis_mask are unimplemented there too.
+// every shape in Prepare; STRIDED_SLICE's is its shape rule, ops/shape_rules.h). begin_mask,
+// end_mask and shrink_axis_mask as TFLite 2.9; ellipsis_mask and new_axis_mask are unimplemented
+// there too.
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,19 +18,6 @@ namespace {
 struct SliceState : KernelState {
   ops::StridedSliceParams params;
 };
-
-Status CheckIndexInput(const KernelContext& ctx, int i, const char* name, int rank) {
-  const ir::Tensor& t = ctx.input(i);
-  if (t.type != ir::DataType::kInt32 || t.shape != ir::Shape{rank}) {
-    return InvalidArgumentError(
-        "input " + std::to_string(i) + " (" + name + "): " + ir::DataTypeName(t.type) + " " +
-        ir::ShapeToString(t.shape) + " is not INT32 [" + std::to_string(rank) + "]");
-  }
-  if (!t.is_constant()) {
-    return UnimplementedError("input " + std::to_string(i) + " (" + name + ") must be constant");
-  }
-  return Status::Ok();
-}
 
 // The checks STRIDED_SLICE and SLICE share: element type, output type, rank.
 Status CheckSliceIo(KernelContext& ctx, int num_inputs) {
@@ -58,44 +46,23 @@ Status CheckSliceIo(KernelContext& ctx, int num_inputs) {
     QuantParams q;
     VKD_RETURN_IF_ERROR(GetCheckedQuantParams(in, "input 0", &q));
   }
-  const int rank = static_cast<int>(in.shape.size());
-  if (rank < 1 || rank > ref::kMaxSliceRank) {
-    return UnimplementedError("input 0: rank " + std::to_string(rank) + " outside 1.." +
-                              std::to_string(ref::kMaxSliceRank));
-  }
-  return Status::Ok();
+  return ops::CheckSliceRank(static_cast<int>(in.shape.size()));
 }
 
 Status PrepareStridedSlice(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckSliceIo(ctx, 4));
   const ir::Tensor& in = ctx.input(0);
   const int rank = static_cast<int>(in.shape.size());
-  VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 1, "begin", rank));
-  VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 2, "end", rank));
-  VKD_RETURN_IF_ERROR(CheckIndexInput(ctx, 3, "strides", rank));
+  // begin/end/strides, the masks and the strides' signs: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const auto opts = ctx.options<ir::StridedSliceOptions>();
-  if (opts.ellipsis_mask != 0 || opts.new_axis_mask != 0) {
-    return UnimplementedError("ellipsis_mask and new_axis_mask are not implemented");
-  }
-  const int32_t* strides = ctx.input(3).const_data<int32_t>();
-  for (int d = 0; d < rank; ++d) {
-    if (strides[d] == 0) {
-      return InvalidArgumentError("input 3 (strides): stride of axis " + std::to_string(d) +
-                                  " is 0");
-    }
-  }
   // `offset` (end relative to begin) is newer than TFLite 2.9, which ignores
   // it; so do we, to compute what the reference computes.
   auto state = std::make_unique<SliceState>();
   ops::StridedSliceParams& p = state->params;
   ops::ResolveStridedSlice(rank, in.shape.data(), ctx.input(1).const_data<int32_t>(),
-                           ctx.input(2).const_data<int32_t>(), strides, opts.begin_mask,
-                           opts.end_mask, opts.shrink_axis_mask, &p);
-  ir::Shape out;
-  for (int d = 0; d < rank; ++d) {
-    if (!((opts.shrink_axis_mask >> d) & 1)) out.push_back(p.out_dims[d]);
-  }
-  ctx.output(0).shape = out;
+                           ctx.input(2).const_data<int32_t>(), ctx.input(3).const_data<int32_t>(),
+                           opts.begin_mask, opts.end_mask, opts.shrink_axis_mask, &p);
   ctx.state() = std::move(state);
   return Status::Ok();
 }

@@ -54,8 +54,7 @@ Status PrepareQuantized(KernelContext& ctx, SoftmaxState* s) {
 Status Prepare(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckUnaryArity(ctx));
   const ir::Tensor& in = ctx.input(0);
-  ir::Tensor& out = ctx.output(0);
-  if (in.shape.empty()) return InvalidArgumentError("input 0: a scalar has no axis to normalize");
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   auto state = std::make_unique<SoftmaxState>();
   state->depth = in.shape.back();
   state->rows = state->depth == 0 ? 0 : in.num_elements() / state->depth;
@@ -65,7 +64,6 @@ Status Prepare(KernelContext& ctx) {
   } else {
     VKD_RETURN_IF_ERROR(CheckFloatUnaryIo(ctx));
   }
-  out.shape = in.shape;
   ctx.state() = std::move(state);
   return Status::Ok();
 }

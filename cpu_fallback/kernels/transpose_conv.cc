@@ -30,7 +30,6 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.has_input(kOutputShape) && ctx.has_input(kWeights) && ctx.has_input(kInput),
                 "output_shape, weights and input are required");
   VKD_CHECK_ARG(ctx.num_outputs() == 1, "expected 1 output, got " + Str(ctx.num_outputs()));
-  const ir::Tensor& shape = ctx.input(kOutputShape);
   const ir::Tensor& weights = ctx.input(kWeights);
   const ir::Tensor& in = ctx.input(kInput);
   if (in.type != ir::DataType::kFloat32) return UnsupportedType("input 2", in.type);
@@ -39,27 +38,9 @@ Status Prepare(KernelContext& ctx) {
   if (ctx.output(0).type != ir::DataType::kFloat32) {
     return UnimplementedError(TypeMismatch("output 0", ctx.output(0).type));
   }
-  if (shape.type != ir::DataType::kInt32 || shape.shape != ir::Shape{4}) {
-    return InvalidArgumentError(
-        "input 0 (output_shape): " + std::string(ir::DataTypeName(shape.type)) + " " +
-        ir::ShapeToString(shape.shape) + " is not INT32 [4]");
-  }
-  if (!shape.is_constant()) return UnimplementedError("input 0 (output_shape) must be constant");
-  if (in.shape.size() != 4 || weights.shape.size() != 4) {
-    return InvalidArgumentError("input " + ir::ShapeToString(in.shape) + " and weights " +
-                                ir::ShapeToString(weights.shape) + " must be 4-D");
-  }
-  const int32_t* out = shape.const_data<int32_t>();
-  if (weights.shape[3] != in.shape[3]) {
-    return InvalidArgumentError("weights " + ir::ShapeToString(weights.shape) + " take " +
-                                Str(weights.shape[3]) + " input channels, input " +
-                                ir::ShapeToString(in.shape) + " has " + Str(in.shape[3]));
-  }
-  if (out[0] != in.shape[0] || out[3] != weights.shape[0] || out[1] <= 0 || out[2] <= 0) {
-    return InvalidArgumentError("output_shape " + ir::ShapeToString(ir::Shape(out, out + 4)) +
-                                " does not fit input " + ir::ShapeToString(in.shape) +
-                                " and weights " + ir::ShapeToString(weights.shape));
-  }
+  // output_shape constant INT32 [4] fitting the 4-D input and weights: the
+  // shape rule's checks (ops/shape_rules.h).
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   if (ctx.has_input(kBias)) {
     const ir::Tensor& bias = ctx.input(kBias);
     if (bias.type != ir::DataType::kFloat32) return UnsupportedType("input 3 (bias)", bias.type);
@@ -75,11 +56,11 @@ Status Prepare(KernelContext& ctx) {
   }
   auto state = std::make_unique<TransposeConvState>();
   ref::ConvGeometry& g = state->geometry;
-  // CONV_2D's filter layout; the checks above made weights' input channels
-  // the input's and output_shape's batch and depth the input's and weights'.
-  VKD_RETURN_IF_ERROR(FillConvShapes(in, weights, /*depthwise=*/false, &g));
-  g.output_height = out[1];
-  g.output_width = out[2];
+  // CONV_2D's filter layout; the shape rule made weights' input channels the
+  // input's and output_shape's batch and depth the input's and weights'.
+  FillConvShapes(in, weights, /*depthwise=*/false, &g);
+  g.output_height = ctx.output(0).shape[1];
+  g.output_width = ctx.output(0).shape[2];
   g.stride_height = opts.stride_h;
   g.stride_width = opts.stride_w;
   g.padding_top =
@@ -87,7 +68,7 @@ Status Prepare(KernelContext& ctx) {
   g.padding_left =
       ops::TransposeConvPadding(opts.padding, g.output_width, g.filter_width, g.stride_width);
   // opts.activation is ignored, as TFLite 2.9 does (transpose_conv.h).
-  return FinishConvPrepare(ctx, g, std::move(state));
+  return FinishConvPrepare(ctx, std::move(state));
 }
 
 Status Eval(KernelContext& ctx) {

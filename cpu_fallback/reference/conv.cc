@@ -8,18 +8,11 @@
 
 namespace vkd::ref {
 
-using ops::ComputeOutputSize;
-using ops::ComputePadding;
-
-void ComputeOutputAndPadding(ir::Padding padding, ConvGeometry* g) {
-  g->output_height = ComputeOutputSize(padding, g->input_height, g->filter_height, g->stride_height,
-                                       g->dilation_height);
-  g->output_width = ComputeOutputSize(padding, g->input_width, g->filter_width, g->stride_width,
-                                      g->dilation_width);
-  g->padding_top = ComputePadding(g->stride_height, g->dilation_height, g->input_height,
-                                  g->filter_height, g->output_height);
-  g->padding_left = ComputePadding(g->stride_width, g->dilation_width, g->input_width,
-                                   g->filter_width, g->output_width);
+void ComputeConvPadding(ConvGeometry* g) {
+  g->padding_top = ops::ComputePadding(g->stride_height, g->dilation_height, g->input_height,
+                                       g->filter_height, g->output_height);
+  g->padding_left = ops::ComputePadding(g->stride_width, g->dilation_width, g->input_width,
+                                        g->filter_width, g->output_width);
 }
 
 template <ConvKind kKind>

@@ -32,9 +32,10 @@ struct ConvGeometry {
   int depth_multiplier() const { return output_depth / input_depth; }
 };
 
-// Fills the output size and padding fields of `geometry` from its input,
-// filter, stride and dilation fields, as TFLite's ComputePaddingHeightWidth.
-void ComputeOutputAndPadding(ir::Padding padding, ConvGeometry* geometry);
+// Fills the padding fields of `geometry` from its input, filter, stride,
+// dilation and output fields, as TFLite's ComputePaddingHeightWidth (the
+// output size is the ops' shape rule, ops/shape_rules.h).
+void ComputeConvPadding(ConvGeometry* geometry);
 
 // output[b][y][x][oc] = clamp(bias[oc] + sum over the window and the group's
 // input channels of input * filter). Grouped when input_depth is a multiple of

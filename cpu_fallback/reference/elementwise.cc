@@ -2,26 +2,9 @@
 // one op switch (DispatchBinaryOp) over the shared 6-D broadcast driver.
 #include "cpu_fallback/reference/elementwise.h"
 
-#include <algorithm>
 #include <cassert>
 
 namespace vkd::ref {
-
-StatusOr<ir::Shape> BroadcastShapes(const ir::Shape& a, const ir::Shape& b) {
-  const size_t rank = std::max(a.size(), b.size());
-  ir::Shape out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    // Right-aligned: dimension i of the output pairs with a's (i - (rank - a.size())).
-    const int32_t da = i + a.size() >= rank ? a[i + a.size() - rank] : 1;
-    const int32_t db = i + b.size() >= rank ? b[i + b.size() - rank] : 1;
-    if (da != db && da != 1 && db != 1) {
-      return InvalidArgumentError("input 1: shape " + ir::ShapeToString(b) +
-                                  " not broadcastable to " + ir::ShapeToString(a));
-    }
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
 
 BroadcastPlan MakeBroadcastPlan(const ir::Shape& a, const ir::Shape& b, const ir::Shape& out) {
   assert(a.size() <= kMaxBroadcastRank && b.size() <= kMaxBroadcastRank);

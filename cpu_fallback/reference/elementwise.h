@@ -64,10 +64,6 @@ inline T ClampToRange(T x, T lo, T hi) {
 // TFLite 2.9 broadcasts at most 4-D for most ops; 6 keeps us a superset.
 inline constexpr int kMaxBroadcastRank = 6;
 
-// The output shape of broadcasting `a` (input 0) with `b` (input 1). The error
-// names input 1: "input 1: shape [2,3] not broadcastable to [4,3]".
-StatusOr<ir::Shape> BroadcastShapes(const ir::Shape& a, const ir::Shape& b);
-
 // Iteration over the output in row-major order, with the matching element
 // offsets of each input. Dimensions are right-aligned and padded with leading
 // 1s to `rank`.
@@ -80,7 +76,7 @@ struct BroadcastPlan {
 
 // The plan for output `out` = broadcast of `a` and `b`, padded to
 // kMaxBroadcastRank dimensions. Precondition: all ranks <= kMaxBroadcastRank
-// and `out` is BroadcastShapes(a, b).
+// and `out` is ops::BroadcastShapes(a, b) (the shape rule of ops/shape_rules.h).
 BroadcastPlan MakeBroadcastPlan(const ir::Shape& a, const ir::Shape& b, const ir::Shape& out);
 
 // Calls f(std::integral_constant<BinaryOp, kOp>{}) with kOp == op, so that

@@ -1,5 +1,5 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D reference kernels (float, int8/uint8) and
-// the output-size and padding rules pooling shares with TFLite.
+// the padding rule pooling shares with TFLite.
 #include "cpu_fallback/reference/pool.h"
 
 #include <algorithm>
@@ -8,12 +8,6 @@
 #include "cpu_fallback/activation.h"
 
 namespace vkd::ref {
-
-int PoolOutputSize(ir::Padding padding, int in_size, int filter_size, int stride) {
-  if (stride <= 0) return 0;
-  if (padding == ir::Padding::kSame) return (in_size + stride - 1) / stride;
-  return (in_size + stride - filter_size) / stride;
-}
 
 int PoolLeadingPadding(int in_size, int filter_size, int stride, int out_size) {
   const int total = (out_size - 1) * stride + filter_size - in_size;

@@ -1,6 +1,6 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D on NHWC float and int8/uint8 tensors, as
-// TFLite 2.9's reference kernels compute them, plus the output-size and
-// padding rules pooling shares with TFLite's ComputePaddingHeightWidth.
+// TFLite 2.9's reference kernels compute them, plus the padding rule
+// pooling shares with TFLite's ComputePaddingHeightWidth.
 #pragma once
 
 #include <algorithm>
@@ -35,9 +35,7 @@ inline PoolSpan ClippedPoolSpan(int out, int stride, int pad, int filter, int in
   return {std::max(0, origin), std::min(in_size, origin + filter)};
 }
 
-// TFLite's ComputeOutSize (dilation 1): SAME ceil(in / stride), VALID
-// ceil((in - filter + 1) / stride). May be <= 0 for VALID; callers reject that.
-int PoolOutputSize(ir::Padding padding, int in_size, int filter_size, int stride);
+// (The output size is the pools' shape rule, ops/shape_rules.h.)
 // TFLite's ComputePaddingWithOffset, leading part: max(0, (out-1)*stride + filter - in) / 2.
 int PoolLeadingPadding(int in_size, int filter_size, int stride, int out_size);
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "cpu_fallback/reference/elementwise.h"
 #include "model/writer/graph_builder.h"
+#include "ops/shape_rules.h"
 #include "tests/ops/quantized_test_util.h"
 #include "tests/util/backend_test.h"
 
@@ -30,7 +30,7 @@ using test::Quant;
 VKD_BACKEND_TEST_SUITE(QuantizedElementwiseTest, kCpuBackends);
 
 // The NumPy broadcast of two valid operand shapes.
-Shape BroadcastOf(const Shape& a, const Shape& b) { return *ref::BroadcastShapes(a, b); }
+Shape BroadcastOf(const Shape& a, const Shape& b) { return *ops::BroadcastShapes(a, b); }
 
 // Scales and zero points of input 1, input 2, output.
 struct QuantCase {

@@ -10,8 +10,8 @@
 
 #include "delegate/gpu/op_support.h"
 #include "delegate/gpu/program.h"
-#include "delegate/partition/shape_inference.h"
 #include "model/writer/graph_builder.h"
+#include "ops/partition_shapes.h"
 
 namespace vkd::gpu_delegate {
 namespace {
@@ -36,7 +36,7 @@ Program Compile(const ir::Graph& g, int expected_partitions = 1) {
   std::vector<ir::Shape> shapes;
   for (int t : p.inputs) shapes.push_back(g.tensors[t].shape);
   std::vector<ir::Tensor> tensors;
-  Status s = partition::InferPartitionShapes(g, p, shapes, &tensors);
+  Status s = ops::InferPartitionShapes(g, p, shapes, &tensors);
   EXPECT_TRUE(s.ok()) << s.ToString();
   auto program = BuildProgram(g, tensors, p, ProgramOptions{});
   EXPECT_TRUE(program.ok()) << program.status().ToString();

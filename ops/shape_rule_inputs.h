@@ -1,0 +1,57 @@
+// What a shape rule sees of its node (ops/shape_rules.h): the node's input
+// tensors and options. Internal to ops/shape_rules*.cc.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+#include "model/ir/graph.h"
+
+namespace vkd::ops {
+
+class RuleInputs {
+ public:
+  RuleInputs(const ir::Node& node, const std::vector<ir::Tensor>& tensors)
+      : node_(node), tensors_(tensors) {}
+
+  const ir::Node& node() const { return node_; }
+  int num_inputs() const { return static_cast<int>(node_.inputs.size()); }
+  // False for an optional input left out (kNoTensor), past the end, or a
+  // tensor index outside the graph (hostile models reach rules unchecked).
+  bool has_input(int i) const {
+    return i >= 0 && i < num_inputs() && node_.inputs[i] >= 0 &&
+           node_.inputs[i] < static_cast<int32_t>(tensors_.size());
+  }
+  // An absent input reads as a STRING tensor without shape or data, which
+  // every rule's type checks refuse: no rule indexes past a missing input.
+  const ir::Tensor& input(int i) const;
+  const ir::Shape& shape(int i) const { return input(i).shape; }
+
+  template <typename O>
+  O options() const {
+    if (const O* o = std::get_if<O>(&node_.options)) return *o;
+    return O{};
+  }
+
+ private:
+  const ir::Node& node_;
+  const std::vector<ir::Tensor>& tensors_;
+};
+
+// A single-output op's rule.
+using ShapeRule = Status (*)(const RuleInputs& in, ir::Shape* out);
+
+// "input 1 (axes): INT64 unsupported".
+std::string TypeUnsupported(const std::string& what, ir::DataType type);
+
+// Required inputs must be present: "input N missing".
+Status RequireInputs(const RuleInputs& in, int count);
+
+// The rules of ops/shape_rules_window.cc (windows, matrix products, resize)
+// and ops/shape_rules_movement.cc (reshape, pad, concat, slice, reduce), by op.
+ShapeRule WindowShapeRule(ir::OpType op);
+ShapeRule MovementShapeRule(ir::OpType op);
+
+}  // namespace vkd::ops
