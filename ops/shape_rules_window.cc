@@ -34,6 +34,12 @@ Status ConvRule(const RuleInputs& in, bool depthwise, ir::Shape* out) {
     VKD_CHECK_ARG(input[3] > 0 && output_depth % input[3] == 0,
                   "filter channels " + Str(output_depth) +
                       " are not a multiple of input channels " + Str(input[3]));
+  } else {
+    // Grouped when the input holds several filter depths; a partition whose
+    // input is resized to other channels must fail here, not in a kernel.
+    VKD_CHECK_ARG(filter[3] > 0 && input[3] % filter[3] == 0,
+                  "input channels " + Str(input[3]) + " are not a multiple of filter channels " +
+                      Str(filter[3]));
   }
   const auto o = in.options<Options>();
   VKD_CHECK_ARG(o.stride_h > 0 && o.stride_w > 0,

@@ -324,6 +324,18 @@ TEST(ShapeRulesTest, PartitionShapesFollowAResizedInput) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
 }
 
+// A CONV_2D partition whose input is resized to a channel count the filter
+// cannot take fails in the rule (naming both), not later in a kernel.
+TEST(ShapeRulesTest, ConvInputChannelsMustFitTheFilter) {
+  const ir::Graph graph = WindowCases()[0].graph({1, 8, 8, 3});
+  std::vector<ir::Tensor> tensors = graph.tensors;
+  tensors[graph.inputs[0]].shape = {1, 8, 8, 5};
+  std::vector<Shape> shapes;
+  const Status s = ops::InferOutputShapes(graph.nodes[0], tensors, &shapes);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "input channels 5 are not a multiple of filter channels 3");
+}
+
 TEST(ShapeRulesTest, AnOpWithoutARuleIsUnimplemented) {
   const ir::Graph graph = PoolReluReshapeFloor({1, 4, 4, 3});
   ASSERT_FALSE(ops::HasShapeRule(OpType::kFloor));
