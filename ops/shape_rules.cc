@@ -87,6 +87,7 @@ ShapeRule ElementwiseShapeRule(ir::OpType op) {
     case OpType::kSqrt:
     case OpType::kRsqrt:
     case OpType::kExp:
+    case OpType::kSquare:
     case OpType::kQuantize:
     case OpType::kDequantize:
     case OpType::kCast:

@@ -1,7 +1,7 @@
 // Standalone activations: LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1,
 // LEAKY_RELU, HARD_SWISH for float32, int8 and uint8 (quantized forms in
 // reference/quantized_activation.h); LOGISTIC and TANH for int16 too
-// (reference/quantized_activation_int16.h); SQRT, RSQRT float32; PRELU
+// (reference/quantized_activation_int16.h); SQRT, RSQRT, EXP, SQUARE float32; PRELU
 // float32 (alpha broadcast against the input).
 #include "cpu_fallback/reference/activation.h"
 
@@ -31,7 +31,8 @@ enum class Unary {
   kHardSwish,
   kSqrt,
   kRsqrt,
-  kExp
+  kExp,
+  kSquare
 };
 
 struct UnaryState : KernelState {
@@ -45,7 +46,7 @@ struct UnaryState : KernelState {
 };
 
 constexpr bool HasQuantizedForm(Unary op) {
-  return op != Unary::kSqrt && op != Unary::kRsqrt && op != Unary::kExp;
+  return op != Unary::kSqrt && op != Unary::kRsqrt && op != Unary::kExp && op != Unary::kSquare;
 }
 constexpr bool HasInt16Form(Unary op) { return op == Unary::kLogistic || op == Unary::kTanh; }
 
@@ -168,6 +169,9 @@ void RunUnary(const float* in, float* out, int64_t n, float alpha) {
       return;
     case Unary::kExp:
       for (int64_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
+      return;
+    case Unary::kSquare:
+      for (int64_t i = 0; i < n; ++i) out[i] = in[i] * in[i];
       return;
   }
 }
@@ -338,6 +342,7 @@ void RegisterActivationKernels(KernelTable& table) {
   table.Add(ir::OpType::kSqrt, {PrepareUnary<Unary::kSqrt>, EvalUnary<Unary::kSqrt>});
   table.Add(ir::OpType::kRsqrt, {PrepareUnary<Unary::kRsqrt>, EvalUnary<Unary::kRsqrt>});
   table.Add(ir::OpType::kExp, {PrepareUnary<Unary::kExp>, EvalUnary<Unary::kExp>});
+  table.Add(ir::OpType::kSquare, {PrepareUnary<Unary::kSquare>, EvalUnary<Unary::kSquare>});
   table.Add(ir::OpType::kPrelu, {PreparePrelu, EvalPrelu});
 }
 

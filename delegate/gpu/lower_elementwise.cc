@@ -27,6 +27,7 @@ constexpr std::pair<ir::OpType, UnaryOp> kUnaryOps[] = {
     {ir::OpType::kReluN1To1, UnaryOp::kReluN1To1}, {ir::OpType::kTanh, UnaryOp::kTanh},
     {ir::OpType::kLogistic, UnaryOp::kLogistic},   {ir::OpType::kHardSwish, UnaryOp::kHardSwish},
     {ir::OpType::kLeakyRelu, UnaryOp::kLeakyRelu}, {ir::OpType::kExp, UnaryOp::kExp},
+    {ir::OpType::kSquare, UnaryOp::kSquare},
 };
 
 bool BinaryOf(ir::OpType op, BinaryOp* out) {

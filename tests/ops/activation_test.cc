@@ -1,5 +1,5 @@
-// LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH, EXP and
-// PRELU against TFLite 2.9 on every backend, float32, over odd sizes and wide
+// LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, HARD_SWISH, EXP,
+// SQUARE and PRELU against TFLite 2.9 on every backend, float32, over odd sizes and wide
 // input ranges (LOGISTIC's cutoffs at -9 and 16.6 included); on the GPU each
 // op is one dispatch.
 #include <gtest/gtest.h>
@@ -43,10 +43,15 @@ TEST_P(ActivationTest, UnarySweep) {
     ir::OpOptions options;
   };
   const UnaryCase cases[] = {
-      {OpType::kLogistic, {}},  {OpType::kTanh, {}},
-      {OpType::kRelu, {}},      {OpType::kRelu6, {}},
-      {OpType::kReluN1To1, {}}, {OpType::kHardSwish, {}},
-      {OpType::kExp, {}},       {OpType::kLeakyRelu, ir::LeakyReluOptions{0.2f}},
+      {OpType::kLogistic, {}},
+      {OpType::kTanh, {}},
+      {OpType::kRelu, {}},
+      {OpType::kRelu6, {}},
+      {OpType::kReluN1To1, {}},
+      {OpType::kHardSwish, {}},
+      {OpType::kExp, {}},
+      {OpType::kSquare, {}},
+      {OpType::kLeakyRelu, ir::LeakyReluOptions{0.2f}},
   };
   const std::vector<Shape> shapes = {
       {1}, {7}, {3, 5}, {1, 9, 11, 13}, {2, 3, 4, 8}, {2, 3, 4, 5, 3}};
