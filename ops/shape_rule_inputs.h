@@ -43,15 +43,25 @@ class RuleInputs {
 // A single-output op's rule.
 using ShapeRule = Status (*)(const RuleInputs& in, ir::Shape* out);
 
+// The rule of an op with several outputs (UNPACK, SPLIT, SPLIT_V): *outs
+// holds one shape per node output on entry; the count is the op's too.
+using MultiShapeRule = Status (*)(const RuleInputs& in, std::vector<ir::Shape>* outs);
+
 // "input 1 (axes): INT64 unsupported".
 std::string TypeUnsupported(const std::string& what, ir::DataType type);
 
 // Required inputs must be present: "input N missing".
 Status RequireInputs(const RuleInputs& in, int count);
 
-// The rules of ops/shape_rules_window.cc (windows, matrix products, resize)
-// and ops/shape_rules_movement.cc (reshape, pad, concat, slice, reduce), by op.
+// The rules of ops/shape_rules_window.cc (windows, matrix products, resize),
+// ops/shape_rules_movement.cc (reshape, pad, concat, strided slice, reduce),
+// ops/shape_rules_indexing.cc (gather, arg max, slice, tile, transpose,
+// expand dims, pack), ops/shape_rules_recurrent.cc (LSTM, SVDF) and
+// ops/shape_rules_split.cc (the multi-output UNPACK, SPLIT, SPLIT_V), by op.
 ShapeRule WindowShapeRule(ir::OpType op);
 ShapeRule MovementShapeRule(ir::OpType op);
+ShapeRule IndexingShapeRule(ir::OpType op);
+ShapeRule RecurrentShapeRule(ir::OpType op);
+MultiShapeRule SplitShapeRule(ir::OpType op);
 
 }  // namespace vkd::ops

@@ -1,7 +1,6 @@
 // The shape-rule table (ops/shape_rules.h) and the rules of the ops whose
-// output is their input's shape or the broadcast of two inputs. Window,
-// matrix and resize rules are in shape_rules_window.cc, data-movement and
-// reduction rules in shape_rules_movement.cc.
+// output is their input's shape or the broadcast of two inputs. The other
+// families' rules are in shape_rules_*.cc (ops/shape_rule_inputs.h lists them).
 #include "ops/shape_rules.h"
 
 #include <algorithm>
@@ -113,18 +112,26 @@ ShapeRule ElementwiseShapeRule(ir::OpType op) {
 ShapeRule FindRule(ir::OpType op) {
   if (ShapeRule r = ElementwiseShapeRule(op)) return r;
   if (ShapeRule r = WindowShapeRule(op)) return r;
-  return MovementShapeRule(op);
+  if (ShapeRule r = MovementShapeRule(op)) return r;
+  if (ShapeRule r = IndexingShapeRule(op)) return r;
+  return RecurrentShapeRule(op);
 }
 
 }  // namespace
 
-bool HasShapeRule(ir::OpType op) { return FindRule(op) != nullptr; }
+bool HasShapeRule(ir::OpType op) {
+  return FindRule(op) != nullptr || SplitShapeRule(op) != nullptr;
+}
 
 Status InferOutputShapes(const ir::Node& node, const std::vector<ir::Tensor>& tensors,
                          std::vector<ir::Shape>* outputs) {
+  if (const MultiShapeRule multi = SplitShapeRule(node.op)) {
+    outputs->assign(node.outputs.size(), ir::Shape{});
+    return multi(RuleInputs(node, tensors), outputs);
+  }
   const ShapeRule rule = FindRule(node.op);
   if (rule == nullptr) return UnimplementedError("no shape rule for " + ir::OpTypeName(node.op));
-  // Every op with a rule has one output.
+  // Every op with a single-output rule has one output.
   if (node.outputs.size() != 1) {
     return InvalidArgumentError("expected 1 output, got " + std::to_string(node.outputs.size()));
   }

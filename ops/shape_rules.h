@@ -7,10 +7,13 @@
 // packing. A rule reads its inputs' shapes and types and, where the op's
 // shape depends on them, constant inputs (RESHAPE's shape, PAD's paddings,
 // reduction axes, RESIZE's size, TRANSPOSE_CONV's output_shape,
-// STRIDED_SLICE's begin/end/strides). Limits of one backend (a kernel's
+// STRIDED_SLICE's begin/end/strides, SLICE's begin/size, TILE's multiples,
+// TRANSPOSE's perm, the axis of EXPAND_DIMS, ARG_MAX/ARG_MIN and SPLIT, and
+// SPLIT_V's size_splits). Limits of one backend (a kernel's
 // maximum rank) are that backend's checks, not the rule's.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -39,5 +42,21 @@ Status ReadPaddings(const ir::Tensor& paddings, int rank, int64_t* before, int64
 // allowed) as one flag per dimension of `shape`.
 Status ReadReductionAxes(const ir::Tensor& axes, const ir::Shape& shape,
                          std::vector<bool>* reduced);
+
+// The axis a constant scalar input 1 names (INT32 or INT64, one element),
+// normalized into [0, positions): a negative value counts from the end.
+// `positions` is the input's rank for ops that pick a dimension, rank + 1
+// for EXPAND_DIMS, which inserts one.
+Status ReadConstantAxis(const ir::Tensor& axis, const ir::Shape& shape, int positions, int* value);
+
+// SPLIT's and SPLIT_V's constant INT32 axis (input `input_index`), normalized
+// into [0, rank).
+StatusOr<int> ReadSplitAxis(const ir::Tensor& axis, int input_index, int rank);
+
+// A constant INT32 or INT64 vector of `count` values (SLICE's begin and size,
+// TILE's multiples, TRANSPOSE's perm), widened; `what` names the input in
+// errors. `one_d`: the tensor must be shaped [count], not only hold count values.
+StatusOr<std::vector<int64_t>> ReadConstantInts(const ir::Tensor& t, const std::string& what,
+                                                int count, bool one_d);
 
 }  // namespace vkd::ops
