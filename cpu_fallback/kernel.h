@@ -160,29 +160,6 @@ inline Status CheckUnaryArity(const KernelContext& ctx) {
   return Status::Ok();
 }
 
-// The axis a constant scalar input names (INT32 or INT64, one element),
-// normalized into [0, positions): a negative value counts from the end.
-// `positions` is the input's rank for ops that pick a dimension, rank + 1
-// for EXPAND_DIMS, which inserts one.
-inline Status ReadConstantAxis(const ir::Tensor& axis, const ir::Shape& shape, int positions,
-                               int* value) {
-  if ((axis.type != ir::DataType::kInt32 && axis.type != ir::DataType::kInt64) ||
-      axis.num_elements() != 1) {
-    return InvalidArgumentError("input 1 (axis): " + std::string(ir::DataTypeName(axis.type)) +
-                                " " + ir::ShapeToString(axis.shape) +
-                                " is not a single INT32 or INT64 value");
-  }
-  if (!axis.is_constant()) return UnimplementedError("input 1 (axis) must be constant");
-  const int64_t a = axis.type == ir::DataType::kInt32 ? axis.const_data<int32_t>()[0]
-                                                      : axis.const_data<int64_t>()[0];
-  if (a < -positions || a >= positions) {
-    return InvalidArgumentError("input 1 (axis): " + std::to_string(a) + " out of range for " +
-                                ir::ShapeToString(shape));
-  }
-  *value = static_cast<int>(a < 0 ? a + positions : a);
-  return Status::Ok();
-}
-
 // The common preamble of single-input float kernels: one present input, one
 // output, FLOAT32 in and the same type out.
 inline Status CheckFloatUnaryIo(KernelContext& ctx) {

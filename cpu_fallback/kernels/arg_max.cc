@@ -1,6 +1,7 @@
 // ARG_MAX and ARG_MIN: float32, int8, uint8 and int32 input, int32 or int64
 // output, over one axis given as a constant int32/int64 tensor (the CPU
-// interpreter fixes shapes in Prepare). As TFLite 2.9: the first index of
+// interpreter fixes shapes in Prepare; the output shape is the op's shape
+// rule, ops/shape_rules.h). As TFLite 2.9: the first index of
 // the extreme value wins ties; quantized inputs are compared as stored
 // (the scale is positive, so the order is the real order).
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 namespace {
@@ -23,7 +25,7 @@ Status Prepare(KernelContext& ctx) {
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
   const ir::Tensor& in = ctx.input(0);
   const ir::Tensor& axis = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
+  const ir::Tensor& out = ctx.output(0);
   switch (in.type) {
     case ir::DataType::kFloat32:
     case ir::DataType::kInt8:
@@ -36,22 +38,20 @@ Status Prepare(KernelContext& ctx) {
   if (out.type != ir::DataType::kInt32 && out.type != ir::DataType::kInt64) {
     return InvalidArgumentError(TypeMismatch("output 0 (must be INT32 or INT64)", out.type));
   }
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
+  // The axis the rule has checked.
   const int rank = static_cast<int>(in.shape.size());
   int a = 0;
-  VKD_RETURN_IF_ERROR(ReadConstantAxis(axis, in.shape, rank, &a));
+  VKD_RETURN_IF_ERROR(ops::ReadConstantAxis(axis, in.shape, rank, &a));
   auto state = std::make_unique<ArgState>();
-  ir::Shape out_shape;
-  for (int d = 0; d < rank; ++d) {
-    if (d < a) state->outer *= in.shape[d];
-    if (d > a) state->inner *= in.shape[d];
-    if (d != a) out_shape.push_back(in.shape[d]);
-  }
+  for (int d = 0; d < a; ++d) state->outer *= in.shape[d];
+  for (int d = a + 1; d < rank; ++d) state->inner *= in.shape[d];
   state->axis_size = in.shape[a];
+  // An empty axis has no extreme to index.
   if (state->axis_size == 0) {
     return InvalidArgumentError("input 0: axis " + std::to_string(a) + " of " +
                                 ir::ShapeToString(in.shape) + " is empty");
   }
-  out.shape = out_shape;
   ctx.state() = std::move(state);
   return Status::Ok();
 }

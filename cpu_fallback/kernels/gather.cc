@@ -9,6 +9,8 @@
 // Quantized params are copied as stored (TFLite 2.9 does not rescale).
 // As TFLite, each index row is flattened first and only the flat slice is
 // bounds-checked; an out-of-range row fails Eval with an error.
+//
+// Both ops' output shapes are their shape rules (ops/shape_rules.h).
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -71,40 +73,25 @@ Status PrepareGatherNd(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckGatherIo(ctx, /*allow_bool=*/false));
   const ir::Tensor& params = ctx.input(0);
   const ir::Tensor& indices = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
+  // Ranks >= 1 and the index depth within params: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const int params_rank = static_cast<int>(params.shape.size());
   const int indices_rank = static_cast<int>(indices.shape.size());
-  if (params_rank < 1 || indices_rank < 1) {
-    return InvalidArgumentError("params " + ir::ShapeToString(params.shape) + " and indices " +
-                                ir::ShapeToString(indices.shape) + " must have rank >= 1");
-  }
   const int nd = indices.shape.back();
-  if (nd > params_rank) {
-    return InvalidArgumentError("input 1 (indices): last dimension " + std::to_string(nd) +
-                                " exceeds the rank of params " + ir::ShapeToString(params.shape));
-  }
   auto state = std::make_unique<GatherNdState>();
   state->nd = nd;
   state->element_bytes = ir::DataTypeSize(params.type);
   state->params_size = params.num_elements();
   state->slices = 1;
-  ir::Shape out_shape;
-  for (int d = 0; d + 1 < indices_rank; ++d) {
-    state->slices *= indices.shape[d];
-    out_shape.push_back(indices.shape[d]);
-  }
+  for (int d = 0; d + 1 < indices_rank; ++d) state->slices *= indices.shape[d];
   state->slice_size = 1;
-  for (int d = nd; d < params_rank; ++d) {
-    state->slice_size *= params.shape[d];
-    out_shape.push_back(params.shape[d]);
-  }
+  for (int d = nd; d < params_rank; ++d) state->slice_size *= params.shape[d];
   state->strides.assign(nd, 0);
   int64_t stride = state->slice_size;
   for (int d = nd - 1; d >= 0; --d) {
     state->strides[d] = stride;
     stride *= params.shape[d];
   }
-  out.shape = out_shape;
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -145,40 +132,20 @@ Status PrepareGather(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckGatherIo(ctx, /*allow_bool=*/true));
   const ir::Tensor& params = ctx.input(0);
   const ir::Tensor& indices = ctx.input(1);
-  ir::Tensor& out = ctx.output(0);
+  // axis and batch_dims in bounds, batch dimensions equal: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const auto& o = ctx.options<ir::GatherOptions>();
   const int params_rank = static_cast<int>(params.shape.size());
   const int indices_rank = static_cast<int>(indices.shape.size());
-  int axis = o.axis < 0 ? o.axis + params_rank : o.axis;
-  int batch_dims = o.batch_dims < 0 ? o.batch_dims + indices_rank : o.batch_dims;
-  if (axis < 0 || axis >= params_rank) {
-    return InvalidArgumentError("axis " + std::to_string(o.axis) + " outside params " +
-                                ir::ShapeToString(params.shape));
-  }
-  // TFLite's bounds: 0 <= batch_dims <= axis, batch_dims <= rank(indices).
-  if (batch_dims < 0 || batch_dims > axis || batch_dims > indices_rank) {
-    return InvalidArgumentError("batch_dims " + std::to_string(o.batch_dims) + " with axis " +
-                                std::to_string(o.axis) + ", indices " +
-                                ir::ShapeToString(indices.shape));
-  }
+  const int axis = o.axis < 0 ? o.axis + params_rank : o.axis;
+  const int batch_dims = o.batch_dims < 0 ? o.batch_dims + indices_rank : o.batch_dims;
   auto state = std::make_unique<GatherState>();
-  for (int d = 0; d < batch_dims; ++d) {
-    if (params.shape[d] != indices.shape[d]) {
-      return InvalidArgumentError("input 1 (indices): batch dimension " + std::to_string(d) +
-                                  " of " + ir::ShapeToString(indices.shape) +
-                                  " differs from params " + ir::ShapeToString(params.shape));
-    }
-    state->batches *= params.shape[d];
-  }
+  for (int d = 0; d < batch_dims; ++d) state->batches *= params.shape[d];
   for (int d = batch_dims; d < axis; ++d) state->outer *= params.shape[d];
   state->axis_size = params.shape[axis];
   for (int d = axis + 1; d < params_rank; ++d) state->inner *= params.shape[d];
   for (int d = batch_dims; d < indices_rank; ++d) state->per_batch *= indices.shape[d];
   state->element_bytes = ir::DataTypeSize(params.type);
-  ir::Shape out_shape(params.shape.begin(), params.shape.begin() + axis);
-  out_shape.insert(out_shape.end(), indices.shape.begin() + batch_dims, indices.shape.end());
-  out_shape.insert(out_shape.end(), params.shape.begin() + axis + 1, params.shape.end());
-  out.shape = out_shape;
   ctx.state() = std::move(state);
   return Status::Ok();
 }

@@ -2,7 +2,7 @@
 // type): PACK stacks N equal-shaped tensors along a new axis, UNPACK splits
 // one axis into that many tensors. Quantized tensors move as stored, so,
 // as TFLite 2.9 requires, every input and output must share one scale and
-// zero point.
+// zero point. Output shapes are the ops' shape rules (ops/shape_rules.h).
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -41,38 +41,23 @@ Status PreparePack(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_inputs() >= 1, "expected at least 1 input");
   VKD_CHECK_ARG(ctx.num_outputs() == 1,
                 "expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  const auto opts = ctx.options<ir::PackOptions>();
-  if (opts.values_count != 0 && opts.values_count != ctx.num_inputs()) {
-    return InvalidArgumentError("values_count " + std::to_string(opts.values_count) +
-                                " differs from the " + std::to_string(ctx.num_inputs()) +
-                                " inputs");
-  }
   const ir::Tensor& t0 = ctx.input(0);
   VKD_RETURN_IF_ERROR(CheckMovableType(t0, "input 0"));
+  // values_count, every input present and of input 0's shape, the axis: the
+  // shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   for (int i = 0; i < ctx.num_inputs(); ++i) {
-    const std::string what = "input " + std::to_string(i);
-    if (!ctx.has_input(i)) return InvalidArgumentError(what + " missing");
-    VKD_RETURN_IF_ERROR(CheckLike(ctx.input(i), what, ctx.output(0), "output 0"));
-    if (ctx.input(i).shape != t0.shape) {
-      return InvalidArgumentError(what + ": shape " + ir::ShapeToString(ctx.input(i).shape) +
-                                  " differs from input 0's " + ir::ShapeToString(t0.shape));
-    }
+    VKD_RETURN_IF_ERROR(
+        CheckLike(ctx.input(i), "input " + std::to_string(i), ctx.output(0), "output 0"));
   }
   const int rank = static_cast<int>(t0.shape.size());
-  int axis = opts.axis;
-  if (axis < -(rank + 1) || axis > rank) {
-    return InvalidArgumentError("axis " + std::to_string(opts.axis) + " out of range for rank " +
-                                std::to_string(rank + 1) + " output");
-  }
-  if (axis < 0) axis += rank + 1;
+  const int opt_axis = ctx.options<ir::PackOptions>().axis;
+  const int axis = opt_axis < 0 ? opt_axis + rank + 1 : opt_axis;
   auto state = std::make_unique<StackState>();
   state->count = ctx.num_inputs();
   int64_t slab = 1;
   for (int d = 0; d < rank; ++d) (d < axis ? state->outer : slab) *= t0.shape[d];
   state->slab_bytes = static_cast<size_t>(slab) * ir::DataTypeSize(t0.type);
-  ir::Shape out = t0.shape;
-  out.insert(out.begin() + axis, ctx.num_inputs());
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -95,26 +80,14 @@ Status PrepareUnpack(KernelContext& ctx) {
                 "expected 1 input, got " + std::to_string(ctx.num_inputs()));
   const ir::Tensor& in = ctx.input(0);
   VKD_RETURN_IF_ERROR(CheckMovableType(in, "input 0"));
-  const int rank = static_cast<int>(in.shape.size());
-  const auto opts = ctx.options<ir::UnpackOptions>();
-  int axis = opts.axis;
-  if (rank < 1 || axis < -rank || axis >= rank) {
-    return InvalidArgumentError("axis " + std::to_string(opts.axis) + " out of range for " +
-                                ir::ShapeToString(in.shape));
-  }
-  if (axis < 0) axis += rank;
-  if (in.shape[axis] != ctx.num_outputs() || (opts.num != 0 && opts.num != ctx.num_outputs())) {
-    return InvalidArgumentError("axis " + std::to_string(axis) + " of " +
-                                ir::ShapeToString(in.shape) + " does not split into num " +
-                                std::to_string(opts.num) + " / " +
-                                std::to_string(ctx.num_outputs()) + " outputs");
-  }
-  ir::Shape out_shape = in.shape;
-  out_shape.erase(out_shape.begin() + axis);
+  // The axis, and that it splits into the outputs: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     VKD_RETURN_IF_ERROR(CheckLike(ctx.output(i), "output " + std::to_string(i), in, "input 0"));
-    ctx.output(i).shape = out_shape;
   }
+  const int rank = static_cast<int>(in.shape.size());
+  const int opt_axis = ctx.options<ir::UnpackOptions>().axis;
+  const int axis = opt_axis < 0 ? opt_axis + rank : opt_axis;
   auto state = std::make_unique<StackState>();
   state->count = ctx.num_outputs();
   int64_t slab = 1;

@@ -4,7 +4,7 @@
 // requantized to the output's parameters as TFLite 2.9 does, int8 ones must
 // share them, as TFLite 2.9 requires).
 // Output shapes (and the checks of RESHAPE's shape, PAD's paddings, SQUEEZE's
-// dims, CONCATENATION's axis) are the ops' shape rules (ops/shape_rules.h).
+// dims, EXPAND_DIMS' axis, CONCATENATION's axis) are the ops' shape rules (ops/shape_rules.h).
 #include <cstring>
 #include <memory>
 #include <string>
@@ -65,14 +65,7 @@ Status PrepareExpandDims(KernelContext& ctx) {
                 "expected 2 inputs (input, axis), got " + std::to_string(ctx.num_inputs()));
   VKD_RETURN_IF_ERROR(CheckOneOutput(ctx));
   VKD_RETURN_IF_ERROR(PrepareCopyCheck(ctx));
-  const ir::Tensor& axis = ctx.input(1);
-  const ir::Shape& in = ctx.input(0).shape;
-  int a = 0;
-  VKD_RETURN_IF_ERROR(ReadConstantAxis(axis, in, static_cast<int>(in.size()) + 1, &a));
-  ir::Shape out = in;
-  out.insert(out.begin() + a, 1);
-  ctx.output(0).shape = out;
-  return Status::Ok();
+  return ctx.ApplyShapeRule();
 }
 
 Status EvalCopy(KernelContext& ctx) {

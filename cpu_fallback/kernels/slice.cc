@@ -1,9 +1,9 @@
 // STRIDED_SLICE and SLICE, float32, int8, uint8, int32 and int64 (values
 // move as stored: quantized outputs keep the input's parameters), rank <= 5,
 // begin/end/strides (SLICE: begin/size) constant (the CPU interpreter fixes
-// every shape in Prepare; STRIDED_SLICE's is its shape rule, ops/shape_rules.h). begin_mask,
-// end_mask and shrink_axis_mask as TFLite 2.9; ellipsis_mask and new_axis_mask are unimplemented
-// there too.
+// every shape in Prepare; both ops' shapes are their shape rules,
+// ops/shape_rules.h). begin_mask, end_mask and shrink_axis_mask as TFLite
+// 2.9; ellipsis_mask and new_axis_mask are unimplemented there too.
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "cpu_fallback/kernel_registry.h"
 #include "cpu_fallback/qshape_util.h"
 #include "cpu_fallback/reference/strided_slice.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 namespace {
@@ -67,49 +68,25 @@ Status PrepareStridedSlice(KernelContext& ctx) {
   return Status::Ok();
 }
 
-template <typename I>
-std::vector<int64_t> ReadInts(const ir::Tensor& t) {
-  const I* v = t.const_data<I>();
-  return std::vector<int64_t>(v, v + t.num_elements());
-}
-
 // SLICE: begin and size (-1: to the end), int32 or int64, one per dimension.
 Status PrepareSlice(KernelContext& ctx) {
   VKD_RETURN_IF_ERROR(CheckSliceIo(ctx, 3));
+  // begin/size constant and within the input: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   const ir::Tensor& in = ctx.input(0);
   const int rank = static_cast<int>(in.shape.size());
-  std::vector<int64_t> values[2];
-  for (int i = 1; i <= 2; ++i) {
-    const ir::Tensor& t = ctx.input(i);
-    const std::string what = "input " + std::to_string(i) + (i == 1 ? " (begin)" : " (size)");
-    if ((t.type != ir::DataType::kInt32 && t.type != ir::DataType::kInt64) ||
-        t.shape != ir::Shape{rank}) {
-      return InvalidArgumentError(what + ": " + ir::DataTypeName(t.type) + " " +
-                                  ir::ShapeToString(t.shape) + " is not INT32/INT64 [" +
-                                  std::to_string(rank) + "]");
-    }
-    if (!t.is_constant()) return UnimplementedError(what + " must be constant");
-    values[i - 1] = t.type == ir::DataType::kInt32 ? ReadInts<int32_t>(t) : ReadInts<int64_t>(t);
-  }
+  VKD_ASSIGN_OR_RETURN(
+      const std::vector<int64_t> begin,
+      ops::ReadConstantInts(ctx.input(1), "input 1 (begin)", rank, /*one_d=*/true));
   auto state = std::make_unique<SliceState>();
   ops::StridedSliceParams& p = state->params;
   p.rank = rank;
-  ir::Shape out(rank);
   for (int d = 0; d < rank; ++d) {
-    const int64_t begin = values[0][d];
-    const int64_t size = values[1][d] == -1 ? in.shape[d] - begin : values[1][d];
-    if (begin < 0 || size < 0 || begin + size > in.shape[d]) {
-      return InvalidArgumentError("begin " + std::to_string(begin) + " size " +
-                                  std::to_string(values[1][d]) + " out of range for dimension " +
-                                  std::to_string(d) + " of " + ir::ShapeToString(in.shape));
-    }
     p.in_dims[d] = in.shape[d];
-    p.start[d] = static_cast<int32_t>(begin);
+    p.start[d] = static_cast<int32_t>(begin[d]);
     p.stride[d] = 1;
-    p.out_dims[d] = static_cast<int32_t>(size);
-    out[d] = static_cast<int32_t>(size);
+    p.out_dims[d] = ctx.output(0).shape[d];
   }
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }

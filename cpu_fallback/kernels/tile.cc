@@ -1,7 +1,8 @@
 // TILE and TRANSPOSE for float32, int8, uint8, int32, int64 (any type of 1,
 // 2, 4 or 8 bytes; values move as stored, so quantized outputs keep the
 // input's parameters). multiples / perm must be constant: the CPU
-// interpreter fixes every shape in Prepare.
+// interpreter fixes every shape in Prepare, with the ops' shape rules
+// (ops/shape_rules.h).
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "cpu_fallback/kernel_registry.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 namespace {
@@ -23,23 +25,6 @@ Status CheckSameTypeOut(const KernelContext& ctx) {
                                 ir::DataTypeName(in.type));
   }
   return Status::Ok();
-}
-
-template <typename I>
-std::vector<int64_t> ReadInts(const ir::Tensor& t) {
-  const I* v = t.const_data<I>();
-  return std::vector<int64_t>(v, v + t.num_elements());
-}
-
-StatusOr<std::vector<int64_t>> ReadConstantVector(const ir::Tensor& t, const char* what, int rank) {
-  if ((t.type != ir::DataType::kInt32 && t.type != ir::DataType::kInt64) ||
-      t.num_elements() != rank) {
-    return InvalidArgumentError(std::string(what) + ": " + ir::DataTypeName(t.type) + " " +
-                                ir::ShapeToString(t.shape) + " is not INT32/INT64 [" +
-                                std::to_string(rank) + "]");
-  }
-  if (!t.is_constant()) return UnimplementedError(std::string(what) + " must be constant");
-  return t.type == ir::DataType::kInt32 ? ReadInts<int32_t>(t) : ReadInts<int64_t>(t);
 }
 
 Status PrepareCommon(KernelContext& ctx, const char* what, std::vector<int64_t>* values) {
@@ -58,7 +43,9 @@ Status PrepareCommon(KernelContext& ctx, const char* what, std::vector<int64_t>*
     return UnimplementedError("input 0: rank " + std::to_string(rank) + " above the supported " +
                               std::to_string(kMaxRank));
   }
-  VKD_ASSIGN_OR_RETURN(*values, ReadConstantVector(ctx.input(1), what, rank));
+  // `what` constant, of one value per dimension, valid: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
+  VKD_ASSIGN_OR_RETURN(*values, ops::ReadConstantInts(ctx.input(1), what, rank, /*one_d=*/false));
   return Status::Ok();
 }
 
@@ -78,17 +65,10 @@ Status PrepareTile(KernelContext& ctx) {
   auto state = std::make_unique<TileState>();
   state->rank = static_cast<int>(in.shape.size());
   state->elem = ir::DataTypeSize(in.type);
-  ir::Shape out(state->rank);
   for (int d = 0; d < state->rank; ++d) {
-    if (multiples[d] < 0) {
-      return InvalidArgumentError("input 1 (multiples): negative multiple " +
-                                  std::to_string(multiples[d]));
-    }
     state->in_dims[d] = in.shape[d];
     state->multiples[d] = multiples[d];
-    out[d] = static_cast<int32_t>(in.shape[d] * multiples[d]);
   }
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }
@@ -146,21 +126,11 @@ Status PrepareTranspose(KernelContext& ctx) {
     strides[d] = stride;
     stride *= in.shape[d];
   }
-  std::vector<bool> seen(rank, false);
-  ir::Shape out(rank);
   for (int d = 0; d < rank; ++d) {
-    int64_t p = perm[d];
-    if (p < 0) p += rank;  // TFLite accepts negative entries
-    if (p < 0 || p >= rank || seen[p]) {
-      return InvalidArgumentError("input 1 (perm): " + std::to_string(perm[d]) +
-                                  " is not a permutation entry for rank " + std::to_string(rank));
-    }
-    seen[p] = true;
-    out[d] = in.shape[p];
+    const int64_t p = perm[d] < 0 ? perm[d] + rank : perm[d];  // TFLite accepts negative entries
     state->out_dims[d] = in.shape[p];
     state->in_strides[d] = strides[p];
   }
-  ctx.output(0).shape = out;
   ctx.state() = std::move(state);
   return Status::Ok();
 }
