@@ -14,6 +14,8 @@
 //   18 output state [batch, n_output], 19 cell state [batch, n_cell]: variable
 //      tensors, kept across invokes and zeroed on AllocateTensors
 //   20-23 {input,forget,cell,output} layer norm coefficients [n_cell]
+// The output shape [time, batch, n_output] (or [batch, time, n_output]) is
+// the op's shape rule (ops/shape_rules.h), for this kernel and the integer one.
 #include "cpu_fallback/reference/lstm.h"
 
 #include <memory>
@@ -63,8 +65,9 @@ Status Prepare(KernelContext& ctx) {
     }
     return UnsupportedType("input 0", input.type);
   }
-  VKD_CHECK_ARG(input.shape.size() == 3,
-                "input 0: must be 3-D, got " + ir::ShapeToString(input.shape));
+  // The 3-D input and the recurrent-to-forget weights that size the output:
+  // the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   // TFLite's ApplyActivationToVector writes nothing for NONE, so its output
   // step would read a stale buffer; there is nothing well defined to match.
   if (options.activation == ir::Activation::kNone) {
@@ -90,10 +93,7 @@ Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(forget_w.shape.size() == 2,
                 In(kInputWeights + 1) + ": must be 2-D, got " + ir::ShapeToString(forget_w.shape));
   p.n_cell = forget_w.shape[0];
-  const ir::Tensor& forget_r = ctx.input(kRecurrentWeights + 1);
-  VKD_CHECK_ARG(forget_r.shape.size() == 2, In(kRecurrentWeights + 1) + ": must be 2-D, got " +
-                                                ir::ShapeToString(forget_r.shape));
-  p.n_output = forget_r.shape[1];
+  p.n_output = ctx.input(kRecurrentWeights + 1).shape[1];
   VKD_CHECK_ARG(p.n_cell > 0 && p.n_output > 0 && p.n_input > 0 && p.batches > 0,
                 "empty dimensions");
 
@@ -157,9 +157,8 @@ Status Prepare(KernelContext& ctx) {
         return UnimplementedError(In(i) + ": non-constant coefficients not implemented");
     }
   }
-  ir::Tensor& output = ctx.output(0);
+  const ir::Tensor& output = ctx.output(0);
   if (output.type != ir::DataType::kFloat32) return UnsupportedType("output 0", output.type);
-  output.shape = {input.shape[0], input.shape[1], p.n_output};
   state->scratch.resize(static_cast<size_t>(5) * p.n_cell);
   ctx.state() = std::move(state);
   return Status::Ok();

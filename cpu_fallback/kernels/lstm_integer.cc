@@ -198,8 +198,16 @@ Status PrepareGates(KernelContext& ctx, const GateInputs& in, LstmIntegerState* 
 Status PrepareLstmInteger(KernelContext& ctx) {
   const auto options = ctx.options<ir::UnidirectionalSequenceLstmOptions>();
   const ir::Tensor& input = ctx.input(kInput);
-  VKD_CHECK_ARG(input.shape.size() == 3,
-                "input 0: must be 3-D, got " + ir::ShapeToString(input.shape));
+  for (int i : {kInputWeights + 1, kRecurrentWeights + 1, kOutputState, kCellState}) {
+    VKD_CHECK_ARG(ctx.has_input(i), In(i) + " is required");
+  }
+  const ir::Tensor& forget_w = ctx.input(kInputWeights + 1);
+  const ir::Tensor& forget_r = ctx.input(kRecurrentWeights + 1);
+  // The integer kernel's own words for the weights' rank, ahead of the shape
+  // rule's (the float kernel's), which then checks the 3-D input.
+  VKD_CHECK_ARG(forget_w.shape.size() == 2 && forget_r.shape.size() == 2,
+                "inputs 2, 6 (forget gate weights) must be 2-D");
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   QuantParams input_q;
   VKD_RETURN_IF_ERROR(GetQuantParams(input, "input 0", &input_q));
   VKD_CHECK_ARG(options.cell_clip >= 0 && options.proj_clip >= 0,
@@ -214,14 +222,6 @@ Status PrepareLstmInteger(KernelContext& ctx) {
   auto state = std::make_unique<LstmIntegerState>();
   ref::LstmIntegerParams& p = state->params;
   ReadSequenceDims(input, options.time_major, &p);
-
-  for (int i : {kInputWeights + 1, kRecurrentWeights + 1, kOutputState, kCellState}) {
-    VKD_CHECK_ARG(ctx.has_input(i), In(i) + " is required");
-  }
-  const ir::Tensor& forget_w = ctx.input(kInputWeights + 1);
-  const ir::Tensor& forget_r = ctx.input(kRecurrentWeights + 1);
-  VKD_CHECK_ARG(forget_w.shape.size() == 2 && forget_r.shape.size() == 2,
-                "inputs 2, 6 (forget gate weights) must be 2-D");
   p.n_cell = forget_w.shape[0];
   p.n_output = forget_r.shape[1];
   VKD_CHECK_ARG(p.n_cell > 0 && p.n_output > 0 && p.n_input > 0 && p.batches > 0,
@@ -242,7 +242,7 @@ Status PrepareLstmInteger(KernelContext& ctx) {
   int cell_log2 = 0;
   VKD_RETURN_IF_ERROR(PrepareStates(ctx, p, &output_state_q, &cell_q, &cell_log2));
 
-  ir::Tensor& output = ctx.output(0);
+  const ir::Tensor& output = ctx.output(0);
   if (output.type != ir::DataType::kInt8) return UnsupportedType("output 0", output.type);
   QuantParams output_q;
   VKD_RETURN_IF_ERROR(GetQuantParams(output, "output 0", &output_q));
@@ -308,7 +308,6 @@ Status PrepareLstmInteger(KernelContext& ctx) {
                                               " must equal n_cell " + Str(p.n_cell));
   }
 
-  output.shape = {input.shape[0], input.shape[1], p.n_output};
   state->scratch16.resize(ref::LstmIntegerScratch16(p));
   state->scratch8.resize(ref::LstmIntegerScratch8(p));
   ctx.state() = std::move(state);

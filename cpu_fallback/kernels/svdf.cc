@@ -6,6 +6,8 @@
 // 2 weights_time [filters, memory], 3 bias [units] (optional), 4 state
 // [batch, memory * filters] (a variable tensor: it persists across invokes
 // and the interpreter zeroes it on AllocateTensors, as TFLite does).
+// The output shape and the inputs' shape checks are SVDF's shape rule
+// (ops/shape_rules.h).
 #include "cpu_fallback/reference/svdf.h"
 
 #include <memory>
@@ -49,23 +51,16 @@ Status CheckType(const ir::Tensor& t, ir::DataType want, const char* what) {
 Status Prepare(KernelContext& ctx) {
   VKD_CHECK_ARG(ctx.num_inputs() == 5, "expected 5 inputs, got " + Str(ctx.num_inputs()));
   VKD_CHECK_ARG(ctx.num_outputs() == 1, "expected 1 output, got " + Str(ctx.num_outputs()));
-  for (int i : {kInput, kWeightsFeature, kWeightsTime, kState}) {
-    VKD_CHECK_ARG(ctx.has_input(i), "input " + Str(i) + " is required");
-  }
   const ir::Tensor& input = ctx.input(kInput);
   const ir::Tensor& wf = ctx.input(kWeightsFeature);
   const ir::Tensor& wt = ctx.input(kWeightsTime);
   const ir::Tensor& st = ctx.input(kState);
-  ir::Tensor& output = ctx.output(0);
+  const ir::Tensor& output = ctx.output(0);
   const auto options = ctx.options<ir::SvdfOptions>();
   VKD_RETURN_IF_ERROR(CheckFusedActivation(options.activation));
 
-  VKD_CHECK_ARG(input.shape.size() == 2,
-                "input 0: must be 2-D [batch, input_size], got " + ir::ShapeToString(input.shape));
-  VKD_CHECK_ARG(wf.shape.size() == 2,
-                "input 1 (weights_feature): must be 2-D, got " + ir::ShapeToString(wf.shape));
-  VKD_CHECK_ARG(wt.shape.size() == 2,
-                "input 2 (weights_time): must be 2-D, got " + ir::ShapeToString(wt.shape));
+  // Required inputs and every dimension: the shape rule's checks.
+  VKD_RETURN_IF_ERROR(ctx.ApplyShapeRule());
   auto state = std::make_unique<SvdfState>();
   ref::SvdfShape& s = state->shape;
   s.batches = input.shape[0];
@@ -73,27 +68,7 @@ Status Prepare(KernelContext& ctx) {
   s.num_filters = wf.shape[0];
   s.rank = options.rank;
   s.memory_size = wt.shape[1];
-  VKD_CHECK_ARG(s.rank > 0, "rank " + Str(s.rank) + " must be positive");
-  VKD_CHECK_ARG(s.num_filters % s.rank == 0,
-                "filters " + Str(s.num_filters) + " not a multiple of rank " + Str(s.rank));
   s.num_units = s.num_filters / s.rank;
-  VKD_CHECK_ARG(wf.shape[1] == s.input_size,
-                "input 1 (weights_feature): " + ir::ShapeToString(wf.shape) +
-                    " does not match input size " + Str(s.input_size));
-  VKD_CHECK_ARG(wt.shape[0] == s.num_filters,
-                "input 2 (weights_time): " + ir::ShapeToString(wt.shape) + " does not match " +
-                    Str(s.num_filters) + " filters");
-  VKD_CHECK_ARG(s.memory_size > 0, "input 2 (weights_time): memory size 0");
-  if (ctx.has_input(kBias)) {
-    const ir::Tensor& bias = ctx.input(kBias);
-    VKD_CHECK_ARG(bias.num_elements() == s.num_units,
-                  "input 3 (bias): " + ir::ShapeToString(bias.shape) + " does not match " +
-                      Str(s.num_units) + " units");
-  }
-  VKD_CHECK_ARG(st.shape.size() == 2 && st.shape[0] == s.batches &&
-                    st.shape[1] == s.memory_size * s.num_filters,
-                "input 4 (state): " + ir::ShapeToString(st.shape) + ", expected [" +
-                    Str(s.batches) + "," + Str(s.memory_size * s.num_filters) + "]");
   VKD_CHECK_ARG(st.is_variable, "input 4 (state): must be a variable tensor");
   state->activation = options.activation;
 
@@ -150,7 +125,6 @@ Status Prepare(KernelContext& ctx) {
   } else {
     return UnsupportedType("input 0", input.type);
   }
-  output.shape = {s.batches, s.num_units};
   ctx.state() = std::move(state);
   return Status::Ok();
 }
