@@ -11,12 +11,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpu_fallback/interpreter.h"
 #include "delegate/gpu/op_family.h"
 #include "model/writer/graph_builder.h"
 #include "ops/partition_shapes.h"
+#include "tests/ops/lstm_cases.h"
 
 namespace vkd {
 namespace {
@@ -53,18 +55,29 @@ struct Case {
   Shape resized;  // empty: the case is not resized
 };
 
-// One node: x (activation) and the given constants in; y out.
-ir::Graph OneNode(OpType op, DataType type, const Shape& in, const Shape& out,
-                  const std::function<std::vector<int32_t>(writer::GraphBuilder&)>& constants,
-                  const ir::OpOptions& options, bool input_last = false) {
+using ConstantsFn = std::function<std::vector<int32_t>(writer::GraphBuilder&)>;
+
+// One node: x (activation, `type`) and the given constants in; one output
+// of `out_type` per shape of `outs`, each a graph output.
+ir::Graph OneNodeOuts(OpType op, DataType type, const Shape& in, DataType out_type,
+                      const std::vector<Shape>& outs, const ConstantsFn& constants,
+                      const ir::OpOptions& options, bool input_last = false) {
   writer::GraphBuilder g;
   const int x = g.AddInput(type, in, "x");
   std::vector<int32_t> inputs = constants ? constants(g) : std::vector<int32_t>{};
   inputs.insert(input_last ? inputs.end() : inputs.begin(), x);
-  const int y = g.AddTensor(type, out, "y");
-  g.AddNode(op, inputs, {y}, options);
-  g.MarkOutput(y);
+  std::vector<int32_t> ys;
+  for (const Shape& out : outs) ys.push_back(g.AddTensor(out_type, out));
+  g.AddNode(op, inputs, ys, options);
+  for (int y : ys) g.MarkOutput(y);
   return g.Build();
+}
+
+// One node: x (activation) and the given constants in; y out.
+ir::Graph OneNode(OpType op, DataType type, const Shape& in, const Shape& out,
+                  const ConstantsFn& constants, const ir::OpOptions& options,
+                  bool input_last = false) {
+  return OneNodeOuts(op, type, in, type, {out}, constants, options, input_last);
 }
 
 std::vector<float> Zeros(int64_t n) { return std::vector<float>(static_cast<size_t>(n), 0.0f); }
@@ -248,25 +261,129 @@ std::vector<Case> MovementCases() {
   return cases;
 }
 
-// The rule's shape for node 0 of `graph` with its input given `in`.
-Shape RuleShape(const ir::Graph& graph, const Shape& in) {
+// A single-node case: x (float) and `constants` into `op`, `outs` out (of
+// `out_type`); outs[0] is the case's `out`.
+Case NodeCase(const std::string& name, OpType op, const Shape& in, const std::vector<Shape>& outs,
+              const Shape& resized, const ConstantsFn& constants, const ir::OpOptions& options,
+              bool input_last = false, DataType out_type = DataType::kFloat32) {
+  Case c{name, nullptr, in, outs[0], resized};
+  c.graph = [=](const Shape& shape) {
+    return OneNodeOuts(op, DataType::kFloat32, shape, out_type, outs, constants, options,
+                       input_last);
+  };
+  return c;
+}
+
+// Constants of int32 values, one tensor per list: {shape, values}.
+ConstantsFn Int32s(std::vector<std::pair<Shape, std::vector<int32_t>>> tensors) {
+  return [tensors](writer::GraphBuilder& g) {
+    std::vector<int32_t> ids;
+    for (const auto& [shape, values] : tensors)
+      ids.push_back(g.AddConstant<int32_t>(shape, values));
+    return ids;
+  };
+}
+
+std::vector<Case> IndexingCases() {
+  std::vector<Case> cases;
+  cases.push_back(NodeCase("EXPAND_DIMS", OpType::kExpandDims, {2, 3}, {{2, 3, 1}}, {4, 5},
+                           Int32s({{{1}, {-1}}}), {}));
+  cases.push_back(NodeCase("ARG_MAX", OpType::kArgMax, {2, 5, 3}, {{2, 3}}, {4, 1, 6},
+                           Int32s({{{1}, {1}}}), ir::ArgMaxOptions{DataType::kInt32},
+                           /*input_last=*/false, DataType::kInt32));
+  cases.push_back(NodeCase("ARG_MIN", OpType::kArgMin, {2, 5, 3}, {{2, 5}}, {4, 1, 6},
+                           Int32s({{{1}, {-1}}}), {}, /*input_last=*/false, DataType::kInt64));
+  cases.push_back(NodeCase("GATHER", OpType::kGather, {4, 3}, {{2, 3}}, {6, 5},
+                           Int32s({{{2}, {0, 3}}}), ir::GatherOptions{}));
+  ir::GatherOptions gather_axis;
+  gather_axis.axis = -1;
+  cases.push_back(NodeCase("GATHER axis -1", OpType::kGather, {4, 3}, {{4, 2, 2}}, {1, 7},
+                           Int32s({{{2, 2}, {0, 1, 2, 0}}}), gather_axis));
+  cases.push_back(NodeCase("GATHER_ND", OpType::kGatherNd, {3, 4, 2}, {{2, 2}}, {5, 4, 7},
+                           Int32s({{{2, 2}, {0, 1, 2, 3}}}), {}));
+  cases.push_back(NodeCase("SLICE", OpType::kSlice, {4, 5}, {{2, 5}}, {3, 7},
+                           Int32s({{{2}, {1, 0}}, {{2}, {2, -1}}}), {}));
+  cases.push_back(
+      NodeCase("TILE", OpType::kTile, {2, 3}, {{4, 3}}, {1, 5}, Int32s({{{2}, {2, 1}}}), {}));
+  cases.push_back(NodeCase("TRANSPOSE", OpType::kTranspose, {2, 3, 4}, {{4, 2, 3}}, {5, 1, 2},
+                           Int32s({{{3}, {2, 0, -2}}}), {}));
+  cases.push_back(NodeCase(
+      "PACK", OpType::kPack, {2, 3}, {{2, 2, 3}}, {},
+      [](writer::GraphBuilder& g) {
+        return std::vector<int32_t>{g.AddConstant<float>({2, 3}, Zeros(6))};
+      },
+      ir::PackOptions{2, 1}));
+  cases.push_back(NodeCase("UNPACK", OpType::kUnpack, {3, 2, 4}, {{3, 4}, {3, 4}}, {5, 2, 1},
+                           nullptr, ir::UnpackOptions{2, -2}));
+  cases.push_back(NodeCase("SPLIT", OpType::kSplit, {2, 6}, {{2, 2}, {2, 2}, {2, 2}}, {4, 3},
+                           Int32s({{{1}, {1}}}), ir::SplitOptions{3}, /*input_last=*/true));
+  // SPLIT_V (input, size_splits, axis): x goes first, the constants after.
+  cases.push_back(NodeCase("SPLIT_V", OpType::kSplitV, {2, 7}, {{2, 3}, {2, 4}}, {3, 5},
+                           Int32s({{{2}, {3, -1}}, {{1}, {-1}}}), {}));
+  return cases;
+}
+
+// SVDF over x [2, 4]: 6 filters of rank 2 (3 units), memory 3; and an LSTM
+// with projection (n_cell 4, n_output 3). Their states fix the batch, so
+// only the LSTM's time dimension is resized.
+std::vector<Case> RecurrentCases() {
+  std::vector<Case> cases;
+  cases.push_back({"SVDF", nullptr, {2, 4}, {2, 3}, {}});
+  cases.back().graph = [](const Shape& in) {
+    writer::GraphBuilder g;
+    const int x = g.AddInput(DataType::kFloat32, in, "x");
+    const int wf = g.AddConstant<float>({6, 4}, Zeros(24));
+    const int wt = g.AddConstant<float>({6, 3}, Zeros(18));
+    const int bias = g.AddConstant<float>({3}, Zeros(3));
+    const int state = g.AddTensor(DataType::kFloat32, {2, 18}, "state");
+    const int y = g.AddTensor(DataType::kFloat32, {2, 3}, "y");
+    g.AddNode(OpType::kSvdf, {x, wf, wt, bias, state}, {y},
+              ir::SvdfOptions{2, ir::Activation::kRelu, false});
+    g.MarkOutput(y);
+    ir::Graph graph = g.Build();
+    graph.tensors[state].is_variable = true;
+    return graph;
+  };
+  test::LstmCase lstm;
+  lstm.n_cell = 4;
+  lstm.n_output = 3;
+  lstm.projection = true;
+  cases.push_back({"UNIDIRECTIONAL_SEQUENCE_LSTM", nullptr, {2, 3, 5}, {2, 3, 3}, {2, 6, 5}});
+  cases.back().graph = [lstm](const Shape& in) {
+    test::LstmCase c = lstm;
+    c.time = in[1];
+    return test::FloatLstm(c, /*seed=*/1);
+  };
+  return cases;
+}
+
+// The rule's shapes for node 0 of `graph` with its input given `in`, one per
+// node output ([-1] each when the rule fails).
+std::vector<Shape> RuleShapes(const ir::Graph& graph, const Shape& in) {
   std::vector<ir::Tensor> tensors = graph.tensors;
   tensors[graph.inputs[0]].shape = in;
   std::vector<Shape> shapes;
   const Status s = ops::InferOutputShapes(graph.nodes[0], tensors, &shapes);
   EXPECT_TRUE(s.ok()) << s.ToString();
-  return s.ok() && shapes.size() == 1 ? shapes[0] : Shape{-1};
+  const size_t n = graph.nodes[0].outputs.size();
+  return s.ok() && shapes.size() == n ? shapes : std::vector<Shape>(n, Shape{-1});
 }
 
 TEST(ShapeRulesTest, RulesGiveTheDeclaredAndTheInterpretersShapes) {
   std::vector<Case> cases = WindowCases();
-  for (std::vector<Case> more : {ElementwiseCases(), MovementCases()}) {
+  for (std::vector<Case> more :
+       {ElementwiseCases(), MovementCases(), IndexingCases(), RecurrentCases()}) {
     cases.insert(cases.end(), more.begin(), more.end());
   }
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     ir::Graph graph = c.graph(c.in);
-    EXPECT_EQ(RuleShape(graph, c.in), c.out);
+    const std::vector<Shape> declared = RuleShapes(graph, c.in);
+    EXPECT_EQ(declared[0], c.out);
+    // Every output (UNPACK, SPLIT: several) as the graph declares it.
+    for (size_t o = 0; o < declared.size(); ++o) {
+      EXPECT_EQ(declared[o], graph.tensors[graph.nodes[0].outputs[o]].shape) << "output " << o;
+    }
     // Every dimension of the input may be resized.
     graph.tensors[graph.inputs[0]].shape_signature.assign(c.in.size(), -1);
     const Shape resized = c.resized.empty() ? c.in : c.resized;
@@ -275,8 +392,11 @@ TEST(ShapeRulesTest, RulesGiveTheDeclaredAndTheInterpretersShapes) {
     ASSERT_TRUE((*interpreter)->ResizeInput(0, resized).ok());
     const Status s = (*interpreter)->AllocateTensors();
     ASSERT_TRUE(s.ok()) << s.ToString();
-    EXPECT_EQ((*interpreter)->output_tensor(0).shape, RuleShape(graph, resized))
-        << "input " << ir::ShapeToString(resized);
+    const std::vector<Shape> rule = RuleShapes(graph, resized);
+    for (size_t o = 0; o < rule.size(); ++o) {
+      EXPECT_EQ((*interpreter)->output_tensor(static_cast<int>(o)).shape, rule[o])
+          << "input " << ir::ShapeToString(resized) << ", output " << o;
+    }
   }
 }
 
@@ -372,6 +492,47 @@ TEST(ShapeRulesTest, MalformedNodesAreErrors) {
   EXPECT_EQ(s.message(), "input 1 (shape) must be constant");
   s = ops::InferOutputShapes(graph.nodes[2], graph.tensors, &shapes);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+}
+
+// Axis, multiples and size_splits inputs computed at run time leave the
+// shape unknown while shapes are planned: Unimplemented, naming the input.
+TEST(ShapeRulesTest, NonConstantShapeInputsAreUnimplemented) {
+  writer::GraphBuilder g;
+  const int x = g.AddInput(DataType::kFloat32, {2, 6}, "x");
+  const int axis = g.AddInput(DataType::kInt32, {1}, "axis");
+  const int sizes = g.AddInput(DataType::kInt32, {2}, "sizes");
+  const int y = g.AddTensor(DataType::kFloat32, {2}, "y");
+  const int z = g.AddTensor(DataType::kFloat32, {2, 3}, "z");
+  g.AddNode(OpType::kArgMax, {x, axis}, {y}, ir::ArgMaxOptions{DataType::kInt32});
+  g.AddNode(OpType::kSplit, {axis, x}, {y, z}, ir::SplitOptions{2});
+  g.AddNode(OpType::kTile, {x, sizes}, {z});
+  g.AddNode(OpType::kSplitV, {x, g.AddConstant<int32_t>({2}, {1, 5}), axis}, {y, z});
+  g.AddNode(OpType::kSplitV, {x, sizes, g.AddConstant<int32_t>({1}, {1})}, {y, z});
+  const ir::Graph graph = g.Build();
+  const char* const expected[] = {
+      "input 1 (axis) must be constant", "input 0 (axis) must be constant",
+      "input 1 (multiples) must be constant", "input 2 (axis) must be constant",
+      "input 1 (size_splits) must be constant"};
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    SCOPED_TRACE(ir::NodeLabel(graph, static_cast<int>(n)));
+    std::vector<Shape> shapes;
+    const Status s = ops::InferOutputShapes(graph.nodes[n], graph.tensors, &shapes);
+    EXPECT_EQ(s.code(), StatusCode::kUnimplemented) << s.ToString();
+    EXPECT_EQ(s.message(), expected[n]);
+  }
+}
+
+// A multi-output rule sizes each output; a bad split names the counts.
+TEST(ShapeRulesTest, SplitRulesWriteOneShapePerOutput) {
+  const ir::Graph graph = IndexingCases().back().graph({2, 7});
+  std::vector<Shape> shapes;
+  ASSERT_TRUE(ops::InferOutputShapes(graph.nodes[0], graph.tensors, &shapes).ok());
+  EXPECT_EQ(shapes, (std::vector<Shape>{{2, 3}, {2, 4}}));
+  std::vector<ir::Tensor> tensors = graph.tensors;
+  tensors[graph.inputs[0]].shape = {2, 2};
+  const Status s = ops::InferOutputShapes(graph.nodes[0], tensors, &shapes);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "input 1 (size_splits): sizes do not add up to axis 1 of [2,2]");
 }
 
 TEST(ShapeRulesTest, BroadcastErrorNamesInputOne) {
