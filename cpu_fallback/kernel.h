@@ -99,8 +99,7 @@ class KernelContext {
   // Options of the node's kind; the defaults when the model stored none.
   template <typename O>
   O options() const {
-    if (const O* o = std::get_if<O>(&node_.options)) return *o;
-    return O{};
+    return ir::OptionsAs<O>(node_);
   }
 
  private:

@@ -31,8 +31,7 @@ class RuleInputs {
 
   template <typename O>
   O options() const {
-    if (const O* o = std::get_if<O>(&node_.options)) return *o;
-    return O{};
+    return ir::OptionsAs<O>(node_);
   }
 
  private:

@@ -98,6 +98,14 @@ struct Graph {
 // find the right struct (TFLite's parser does the same with its defaults).
 OpOptions DefaultOptions(OpType op);
 
+// `node`'s options as O, or O's defaults when the node holds another kind
+// (the one reading both the CPU kernels and the shape rules use).
+template <typename O>
+O OptionsAs(const Node& node) {
+  if (const O* o = std::get_if<O>(&node.options)) return *o;
+  return O{};
+}
+
 // "node 17 CONV_2D": the prefix of every error that concerns a node.
 std::string NodeLabel(const Graph& graph, int node_index);
 // "tensor 5 'conv1/weights' FLOAT32 [32,3,3,3]"
