@@ -34,16 +34,6 @@ std::string MiB(size_t bytes) {
 
 }  // namespace
 
-const ir::Tensor& KernelContext::AbsentTensor() {
-  static const ir::Tensor* const absent = [] {
-    auto* t = new ir::Tensor();
-    t->name = "(absent)";
-    t->type = ir::DataType::kString;
-    return t;
-  }();
-  return *absent;
-}
-
 Status KernelContext::CheckScratch(double bytes, const char* what) const {
   if (bytes <= static_cast<double>(memory_budget_)) return Status::Ok();
   return ResourceExhaustedError(std::string(what) + " needs " +

@@ -19,6 +19,7 @@
 #include "common/status.h"
 #include "cpu_fallback/thread_pool.h"
 #include "model/ir/graph.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::cpu {
 
@@ -53,9 +54,8 @@ class KernelContext {
   // checks refuse — a hostile model cannot make a kernel index tensor -1
   // (found by fuzz_model: STRIDED_SLICE without its begin input).
   const ir::Tensor& input(int i) const {
-    return has_input(i) ? tensors_[node_.inputs[i]] : AbsentTensor();
+    return has_input(i) ? tensors_[node_.inputs[i]] : ir::AbsentTensor();
   }
-  static const ir::Tensor& AbsentTensor();
   // Intermediates carry only quantization parameters (no data).
   int num_intermediates() const { return static_cast<int>(node_.intermediates.size()); }
   const ir::Tensor& intermediate(int i) const { return tensors_[node_.intermediates[i]]; }
@@ -133,7 +133,7 @@ const KernelRegistration* FindKernel(ir::OpType op);
 
 // Helpers shared by kernels' Prepare.
 inline std::string TypeMismatch(const char* what, ir::DataType got) {
-  return std::string(what) + ": " + ir::DataTypeName(got) + " unsupported";
+  return ops::TypeUnsupported(what, got);
 }
 
 inline bool IsQuantizedType(ir::DataType t) {

@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "model/ir/graph.h"
+#include "ops/shape_rules.h"
 
 namespace vkd::ops {
 
@@ -45,9 +46,6 @@ using ShapeRule = Status (*)(const RuleInputs& in, ir::Shape* out);
 // The rule of an op with several outputs (UNPACK, SPLIT, SPLIT_V): *outs
 // holds one shape per node output on entry; the count is the op's too.
 using MultiShapeRule = Status (*)(const RuleInputs& in, std::vector<ir::Shape>* outs);
-
-// "input 1 (axes): INT64 unsupported".
-std::string TypeUnsupported(const std::string& what, ir::DataType type);
 
 // Required inputs must be present: "input N missing".
 Status RequireInputs(const RuleInputs& in, int count);

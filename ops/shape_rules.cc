@@ -11,12 +11,7 @@
 namespace vkd::ops {
 
 const ir::Tensor& RuleInputs::input(int i) const {
-  static const ir::Tensor kAbsent = [] {
-    ir::Tensor t;
-    t.type = ir::DataType::kString;
-    return t;
-  }();
-  return has_input(i) ? tensors_[node_.inputs[i]] : kAbsent;
+  return has_input(i) ? tensors_[node_.inputs[i]] : ir::AbsentTensor();
 }
 
 std::string TypeUnsupported(const std::string& what, ir::DataType type) {

@@ -27,6 +27,10 @@ namespace vkd::ops {
 Status InferOutputShapes(const ir::Node& node, const std::vector<ir::Tensor>& tensors,
                          std::vector<ir::Shape>* outputs);
 
+// "input 1 (axes): INT64 unsupported": the wording of every type refusal, the
+// rules' and the CPU kernels'.
+std::string TypeUnsupported(const std::string& what, ir::DataType type);
+
 // True when InferOutputShapes knows `op`.
 bool HasShapeRule(ir::OpType op);
 

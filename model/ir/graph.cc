@@ -46,6 +46,17 @@ std::string ShapeToString(const Shape& shape) {
   return s + "]";
 }
 
+const Tensor& AbsentTensor() {
+  // Never destroyed: kernels may read it during static destruction.
+  static const Tensor* const absent = [] {
+    auto* t = new Tensor();
+    t->name = "(absent)";
+    t->type = DataType::kString;
+    return t;
+  }();
+  return *absent;
+}
+
 std::string NodeLabel(const Graph& graph, int node_index) {
   std::string s = "node " + std::to_string(node_index);
   if (node_index >= 0 && node_index < static_cast<int>(graph.nodes.size())) {

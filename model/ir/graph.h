@@ -106,6 +106,11 @@ O OptionsAs(const Node& node) {
   return O{};
 }
 
+// The stand-in for an input a node leaves out (or a hostile model points
+// past the tensor table): STRING, no shape, no data, which every type check
+// of the kernels and the shape rules refuses, so none indexes tensor -1.
+const Tensor& AbsentTensor();
+
 // "node 17 CONV_2D": the prefix of every error that concerns a node.
 std::string NodeLabel(const Graph& graph, int node_index);
 // "tensor 5 'conv1/weights' FLOAT32 [32,3,3,3]"

@@ -41,6 +41,13 @@ Bounds Bounds::Hybrid(int64_t length) {
   return bounds;
 }
 
+CompareOptions BackendTest::OnThisBackend(CompareOptions options) const {
+  options.use_reference = backend() == Backend::kCpuReference;
+  options.use_gpu = OnGpu();
+  options.fp16 = backend() == Backend::kGpuFp16;
+  return options;
+}
+
 double BackendTest::Bound(const Bounds& bounds) const {
   switch (backend()) {
     case Backend::kGpuFp32:
@@ -54,9 +61,7 @@ double BackendTest::Bound(const Bounds& bounds) const {
 
 ::testing::AssertionResult BackendTest::Matches(const ir::Graph& graph, CompareOptions options,
                                                 const Bounds& bounds, CompareReport* report) const {
-  options.use_reference = backend() == Backend::kCpuReference;
-  options.use_gpu = OnGpu();
-  options.fp16 = backend() == Backend::kGpuFp16;
+  options = OnThisBackend(options);
   if (OnGpu() && bounds.gpu_against_dequantized) options.reference_dequantized = true;
   auto result = MatchesTfLite(graph, options, Bound(bounds), report);
   if (!result) result << "(" << BackendName(backend()) << ")";
@@ -79,12 +84,7 @@ double BackendTest::Bound(const Bounds& bounds) const {
 
 std::vector<float> BackendTest::RunFloat(const ir::Graph& graph,
                                          const std::vector<std::vector<float>>& inputs) const {
-  RunnerOptions ro;
-  ro.cpu.use_reference_kernels = backend() == Backend::kCpuReference;
-  ro.use_gpu = OnGpu();
-  ro.warn_on_fallback = false;
-  if (OnGpu()) ro.shared_context = SharedGpuContext(backend() == Backend::kGpuFp16);
-  auto runner = ModelRunner::Create(graph, ro);
+  auto runner = ModelRunner::Create(graph, RunnerOptionsFor(OnThisBackend({})));
   if (!runner.ok()) {
     ADD_FAILURE() << "create: " << runner.status().ToString();
     return {};

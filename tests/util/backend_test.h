@@ -68,6 +68,8 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
   Backend backend() const { return GetParam(); }
   bool OnGpu() const { return backend() == Backend::kGpuFp32 || backend() == Backend::kGpuFp16; }
   double Bound(const Bounds& bounds) const;
+  // `options` with this backend's kernels and device chosen.
+  CompareOptions OnThisBackend(CompareOptions options) const;
 
   // Runs `graph` on this test's backend and on TFLite (MatchesTfLite); the
   // failure names the backend.

@@ -136,6 +136,20 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
   return v;
 }
 
+RunnerOptions RunnerOptionsFor(const CompareOptions& options) {
+  RunnerOptions ro;
+  ro.cpu.num_threads = options.num_threads;
+  ro.cpu.use_reference_kernels = options.use_reference;
+  ro.use_gpu = options.use_gpu;
+  ro.warn_on_fallback = false;
+  ro.partition = options.partitioning;
+  if (options.use_gpu) {
+    ro.shared_context =
+        SharedGpuContext(options.fp16, options.shared_memory_kernels, options.force_variant);
+  }
+  return ro;
+}
+
 ::testing::AssertionResult MatchesTfLite(const ir::Graph& graph, const CompareOptions& options,
                                          double tolerance, CompareReport* report) {
   auto fail = [&](const std::string& what) {
@@ -148,17 +162,8 @@ std::vector<int8_t> RandomInt8(size_t n, uint32_t seed, int lo, int hi) {
   // Ours: through the reader, as a user's file would go.
   auto model = reader::ReadModelFromBytes(*bytes);
   if (!model.ok()) return fail("read back: " + model.status().ToString());
-  RunnerOptions ro;
-  ro.cpu.num_threads = options.num_threads;
-  ro.cpu.use_reference_kernels = options.use_reference;
-  ro.use_gpu = options.use_gpu;
-  ro.warn_on_fallback = false;
-  ro.partition = options.partitioning;
-  if (options.use_gpu) {
-    ro.shared_context =
-        SharedGpuContext(options.fp16, options.shared_memory_kernels, options.force_variant);
-    if (!ro.shared_context) return fail("no GPU context");
-  }
+  const RunnerOptions ro = RunnerOptionsFor(options);
+  if (options.use_gpu && !ro.shared_context) return fail("no GPU context");
   const int errors_before = options.use_gpu ? GpuValidationErrors() : 0;
   auto runner = ModelRunner::Create(model->graph, ro);
   if (!runner.ok()) return fail("vkd create: " + runner.status().ToString());

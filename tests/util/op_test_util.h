@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "delegate/gpu/gpu_context.h"
+#include "delegate/model_runner.h"
 #include "model/ir/graph.h"
 #include "model/partition/partitioner.h"
 
@@ -55,6 +56,10 @@ struct CompareReport {
   int dispatches = 0;            // with use_gpu: GPU dispatches per invoke
   int partitions = 0;            // with use_gpu: GPU partitions
 };
+
+// The ModelRunner options `options` describe (CPU kernels, GPU path on the
+// shared test context; null context without Vulkan).
+RunnerOptions RunnerOptionsFor(const CompareOptions& options);
 
 ::testing::AssertionResult MatchesTfLite(const ir::Graph& graph, const CompareOptions& options,
                                          double tolerance, CompareReport* report = nullptr);
